@@ -1,0 +1,46 @@
+/**
+ * Error reasons are the API's stable error contract: clients branch on `error.data.reason`.
+ * Each reason maps to exactly one HTTP status.
+ */
+export const ERROR_REASONS = {
+  invalid_token: 401,
+  missing_scope: 403,
+  tenant_suspended: 403,
+  tenant_archived: 403,
+  tenant_deleted: 403,
+  quota_exceeded: 403,
+  region_not_allowed: 403,
+  placement_not_allowed: 403,
+  not_found: 404,
+  invalid_input: 400,
+  conflict: 409,
+  capacity_unavailable: 409,
+  internal: 500,
+} as const;
+
+export type ErrorReason = keyof typeof ERROR_REASONS;
+
+export interface QuotaViolation {
+  quota: string;
+  limit: number;
+  used: number;
+  requested: number;
+}
+
+export interface ErrorDetails {
+  violations?: QuotaViolation[];
+  [key: string]: unknown;
+}
+
+/** A failure the caller can act on; the API maps `reason` to its HTTP status. */
+export class DomainError extends Error {
+  readonly reason: ErrorReason;
+  readonly details: ErrorDetails;
+
+  constructor(reason: ErrorReason, message: string, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DomainError";
+    this.reason = reason;
+    this.details = details;
+  }
+}

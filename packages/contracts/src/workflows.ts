@@ -1,0 +1,29 @@
+import type { ClusterId, OrderId, TenantId } from "./ids.ts";
+
+/** The one task queue the worker polls; workflows and activities share it. */
+export const TASK_QUEUE = "platforma";
+
+/** Search attributes registered on the Temporal namespace (keyword type). */
+export const SEARCH_ATTRIBUTES = { tenantId: "TenantId", orderId: "OrderId" } as const;
+
+/** Workflow ids derive from business ids, so starting twice finds the same execution. */
+export const workflowIds = {
+  order: (orderId: OrderId) => `order/${orderId}`,
+  tenant: (tenantId: TenantId) => `tenant/${tenantId}`,
+};
+
+/** Workflow names, as exported by the workflows bundle; the worker asserts each one exists. */
+export const WORKFLOW_NAMES = { provisionCluster: "provisionCluster" } as const;
+export type WorkflowName = (typeof WORKFLOW_NAMES)[keyof typeof WORKFLOW_NAMES];
+
+export interface ProvisionClusterInput {
+  tenantId: TenantId;
+  orderId: OrderId;
+  clusterId: ClusterId;
+  region: string;
+}
+
+export interface ProvisionClusterResult {
+  state: "completed" | "failed";
+  reason?: string;
+}

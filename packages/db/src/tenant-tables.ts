@@ -1,0 +1,17 @@
+import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
+import { is } from "drizzle-orm";
+import { PgTable as PgTableClass } from "drizzle-orm/pg-core";
+import * as schema from "./schema/index.ts";
+
+/** Every table of the schema. */
+export const allTables: PgTable[] = Object.values(schema).filter((v): v is PgTable => is(v, PgTableClass));
+
+/**
+ * Tenant-owned tables, derived from the schema (any table with a `tenant_id` column), so a new
+ * table is covered by isolation tests and purge without anyone listing it.
+ */
+export const tenantTables: PgTable[] = allTables.filter((t) =>
+  getTableConfig(t).columns.some((c) => c.name === "tenant_id"),
+);
+
+export const tableName = (t: PgTable) => getTableConfig(t).name;
