@@ -1,10 +1,9 @@
-import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
+import { getTableConfig, PgTable as PgTableClass, type PgTable } from "drizzle-orm/pg-core";
 import { is } from "drizzle-orm";
-import { PgTable as PgTableClass } from "drizzle-orm/pg-core";
 import * as schema from "./schema/index.ts";
 
 /** Every table of the schema. */
-export const allTables: PgTable[] = Object.values(schema).filter((v): v is PgTable => is(v, PgTableClass));
+export const allTables: PgTable[] = (Object.values(schema) as unknown[]).filter((v): v is PgTable => is(v, PgTableClass));
 
 /**
  * Tenant-owned tables, derived from the schema (any table with a `tenant_id` column), so a new

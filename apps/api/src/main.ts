@@ -1,0 +1,48 @@
+import { readFile } from "node:fs/promises";
+import { Client, Connection } from "@temporalio/client";
+import { pino } from "pino";
+import { createJwtVerifier } from "@platforma/api";
+import { createDb, createSystemDb } from "@platforma/db";
+import { createTenantAccessReader, createWorkflowStarter } from "@platforma/domain";
+import { loadEnv } from "./env.ts";
+import { buildServer } from "./server.ts";
+
+const env = loadEnv();
+const logger = pino({ level: env.LOG_LEVEL, base: { service: "api" } });
+
+const app = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, applicationName: "platforma-api" });
+const system = createSystemDb({ url: env.DATABASE_SYSTEM_URL, max: 5, applicationName: "platforma-api-system" });
+const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+
+const keys = env.AUTH_JWKS_URL
+  ? { jwksUrl: env.AUTH_JWKS_URL }
+  : { jwks: JSON.parse(await readFile(env.AUTH_JWKS_FILE ?? "", "utf8")) as { keys: [] } };
+
+const server = await buildServer({
+  deps: {
+    db: app.db,
+    systemDb: system.db,
+    workflows: createWorkflowStarter(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
+    verifier: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
+    tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
+    logger,
+  },
+  readinessChecks: [async () => void (await connection.healthService.check({}))],
+});
+
+const address = await server.listen({ host: env.HOST, port: env.PORT });
+logger.info({ address }, "api listening");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  await server.close();
+  await connection.close();
+  await Promise.all([app.close(), system.close()]);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,47 @@
+import { createServer } from "node:http";
+import { NativeConnection, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
+import { pino } from "pino";
+import { createDb } from "@platforma/db";
+import { createSimulatedDriver } from "@platforma/providers";
+import { loadEnv } from "./env.ts";
+import { createWorker } from "./run-worker.ts";
+
+const env = loadEnv();
+const logger = pino({ level: env.LOG_LEVEL, base: { service: "worker" } });
+
+Runtime.install({
+  logger: {
+    log: (level, message, meta) => logger[level === "TRACE" ? "trace" : (level.toLowerCase() as "info")](meta ?? {}, message),
+    trace: (m, meta) => logger.trace(meta ?? {}, m),
+    debug: (m, meta) => logger.debug(meta ?? {}, m),
+    info: (m, meta) => logger.info(meta ?? {}, m),
+    warn: (m, meta) => logger.warn(meta ?? {}, m),
+    error: (m, meta) => logger.error(meta ?? {}, m),
+  },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: "WARN" }) } },
+});
+
+const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, applicationName: "platforma-worker" });
+const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+const worker = await createWorker({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  taskQueue: env.TEMPORAL_TASK_QUEUE,
+  db: db.db,
+  provider: createSimulatedDriver({ db: db.db, latencyMs: env.PROVIDER_LATENCY_MS }),
+});
+
+if (env.HEALTH_PORT !== undefined) {
+  createServer((_req, res) => {
+    const running = worker.getState() === "RUNNING";
+    res.writeHead(running ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ok: running, state: worker.getState() }));
+  }).listen(env.HEALTH_PORT, "0.0.0.0");
+}
+
+// Worker.run resolves after shutdown() (SIGINT/SIGTERM by default) once in-flight tasks drain.
+logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, "worker running");
+await worker.run();
+await connection.close();
+await db.close();
+logger.info("worker stopped");

@@ -1,0 +1,36 @@
+import { NativeConnection, Worker, type Logger as TemporalLogger } from "@temporalio/worker";
+import { WORKFLOW_NAMES } from "@platforma/contracts/workflows";
+import type { AppDb } from "@platforma/db";
+import type { ProviderDriver } from "@platforma/providers";
+import { createActivities } from "@platforma/workflows/activities";
+import * as workflows from "@platforma/workflows/workflows";
+import { workflowsPath } from "@platforma/workflows";
+
+export interface RunWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: AppDb;
+  provider: ProviderDriver;
+  /** A prebuilt bundle (production); without it, workflows are bundled at start-up. */
+  workflowBundle?: { codePath: string };
+}
+
+/** Fails at boot, not at the first order, if a contracted workflow is missing from the bundle. */
+export function assertContractedWorkflows(exported: Record<string, unknown> = workflows): void {
+  const missing = Object.values(WORKFLOW_NAMES).filter((name) => typeof exported[name] !== "function");
+  if (missing.length > 0) throw new Error(`workflow bundle lacks contracted workflows: ${missing.join(", ")}`);
+}
+
+export async function createWorker(opts: RunWorkerOptions): Promise<Worker> {
+  assertContractedWorkflows();
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities({ db: opts.db, provider: opts.provider }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+  });
+}
+
+export type { TemporalLogger };

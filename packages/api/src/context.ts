@@ -1,0 +1,44 @@
+import type { AppDb, SystemDb } from "@platforma/db";
+import type { TenantAccessReader, WorkflowStarter } from "@platforma/domain";
+import type { Principal, TokenVerifier } from "./auth/principal.ts";
+
+/** A pino-compatible logger; the API package does not pick the implementation. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Everything procedures reach, built once by the composition root (apps/api). */
+export interface ApiDeps {
+  db: AppDb;
+  systemDb: SystemDb;
+  workflows: WorkflowStarter;
+  verifier: TokenVerifier;
+  tenantAccess: TenantAccessReader;
+  logger: Logger;
+}
+
+export interface RequestContext {
+  deps: ApiDeps;
+  /** The raw `Authorization` header; verified lazily by the auth middleware. */
+  authorization: string | undefined;
+  requestId: string;
+  log: Logger;
+  /** Set by the auth middleware once the credential is verified. */
+  principal?: Principal;
+}
+
+export function createContextFactory(deps: ApiDeps) {
+  return (req: { headers: Record<string, string | string[] | undefined>; id?: string }): RequestContext => {
+    const header = req.headers["authorization"];
+    const requestId = req.id ?? globalThis.crypto.randomUUID();
+    return {
+      deps,
+      authorization: Array.isArray(header) ? header[0] : header,
+      requestId,
+      log: deps.logger.child({ request_id: requestId }),
+    };
+  };
+}

@@ -1,0 +1,115 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { DomainError, type Scope } from "@platforma/contracts";
+import type { Principal } from "./auth/principal.ts";
+import type { RequestContext } from "./context.ts";
+import { errorData, toTrpcError } from "./errors.ts";
+
+export interface Meta {
+  /** Scopes the caller must hold, all of them. Every non-public procedure declares this. */
+  scopes?: Scope[];
+}
+
+const t = initTRPC
+  .context<RequestContext>()
+  .meta<Meta>()
+  .create({
+    // Stack traces never leave the process.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const data = errorData(error);
+      return {
+        ...shape,
+        // An unexpected failure says nothing about internals; the log has the cause.
+        message: data.reason === "internal" ? "internal error" : shape.message,
+        data: { ...shape.data, ...data },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps domain errors to their status (in v11 `next()` returns failures instead of throwing). */
+const errorMapping = t.middleware(async ({ ctx, path, next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) throw toTrpcError(cause);
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      ctx.log.error({ err: cause ?? result.error, path }, "procedure failed");
+    }
+  }
+  return result;
+});
+
+const fail = (reason: DomainError["reason"], message: string, details = {}) =>
+  toTrpcError(new DomainError(reason, message, details));
+
+const authenticate = t.middleware(async ({ ctx, next }) => {
+  const header = ctx.authorization;
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match?.[1]) throw fail("invalid_token", "missing bearer token");
+  let principal: Principal;
+  try {
+    principal = await ctx.deps.verifier.verify(match[1]);
+  } catch (err) {
+    if (err instanceof DomainError) throw toTrpcError(err);
+    throw err;
+  }
+  return next({ ctx: { principal, log: ctx.log.child({ user_id: principal.userId, tenant_id: principal.tenantId }) } });
+});
+
+const requireScopes = t.middleware(async ({ ctx, meta, path, next }) => {
+  const principal = ctx.principal;
+  if (!principal) throw fail("invalid_token", "not authenticated");
+  if (!meta?.scopes) {
+    // A procedure without declared scopes is a programming error; refuse rather than allow.
+    throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `procedure ${path} declares no scopes` });
+  }
+  const missing = meta.scopes.filter((s) => !principal.scopes.includes(s));
+  if (missing.length > 0) throw fail("missing_scope", `missing scope: ${missing.join(" ")}`, { missing });
+  return next();
+});
+
+/** The tenant comes only from the credential; its current state gates every call. */
+const resolveTenant = t.middleware(async ({ ctx, next }) => {
+  const principal = ctx.principal;
+  if (!principal?.tenantId) throw fail("invalid_token", "credential carries no tenant");
+  const tenant = await ctx.deps.tenantAccess.get(principal.tenantId);
+  if (!tenant) throw fail("invalid_token", "unknown tenant");
+  switch (tenant.state) {
+    case "active":
+      break;
+    case "suspended":
+      throw fail("tenant_suspended", "tenant is suspended");
+    case "archived":
+      throw fail("tenant_archived", "tenant is archived");
+    case "deleted":
+      throw fail("tenant_deleted", "tenant is deleted");
+  }
+  return next({
+    ctx: {
+      tenant,
+      tenantContext: {
+        tenantId: tenant.id,
+        userId: principal.userId,
+        roles: principal.roles,
+        scopes: principal.scopes,
+      },
+    },
+  });
+});
+
+const requireOperator = t.middleware(async ({ ctx, next }) => {
+  const principal = ctx.principal;
+  if (!principal?.scopes.includes("platform:admin")) throw fail("missing_scope", "missing scope: platform:admin", { missing: ["platform:admin"] });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMapping);
+/** Any verified caller; the ladder is auth → scopes. */
+export const authedProcedure = publicProcedure.use(authenticate).use(requireScopes);
+/** Tenant calls; the ladder is auth → tenant → state → scopes. */
+export const tenantProcedure = publicProcedure.use(authenticate).use(resolveTenant).use(requireScopes);
+/** Operator calls (`platform:admin`), across tenants. */
+export const operatorProcedure = publicProcedure.use(authenticate).use(requireOperator).use(requireScopes);

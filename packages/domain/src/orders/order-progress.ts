@@ -1,0 +1,103 @@
+import { eq } from "drizzle-orm";
+import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
+import { clusters, orders, withTenant, type AppDb, type OrderStep, type TenantTx } from "@platforma/db";
+import { appendEvent } from "@platforma/events";
+import { releaseQuota } from "../quotas/admit-quota.ts";
+
+/*
+ * Order state changes made by workflow activities. Each is idempotent (activities are retried) and
+ * writes its events in the same transaction as the change.
+ */
+
+const FINAL_STATES = new Set(["completed", "failed", "compensated"]);
+
+async function lockOrder(tx: TenantTx, orderId: OrderId) {
+  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+  if (!order) throw new Error(`order ${orderId} not found`);
+  return order;
+}
+
+function withStep(steps: OrderStep[], step: Omit<OrderStep, "at">): OrderStep[] {
+  const at = new Date().toISOString();
+  const rest = steps.filter((s) => s.name !== step.name);
+  return [...rest, { ...step, at }];
+}
+
+export async function markOrderStep(
+  db: AppDb,
+  tenantId: TenantId,
+  orderId: OrderId,
+  step: Omit<OrderStep, "at">,
+): Promise<void> {
+  await withTenant(db, tenantId, async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    if (FINAL_STATES.has(order.state)) return;
+    await tx
+      .update(orders)
+      .set({ state: "provisioning", steps: withStep(order.steps, step), updatedAt: new Date() })
+      .where(eq(orders.id, orderId));
+  });
+}
+
+export interface ClusterOrderRef {
+  tenantId: TenantId;
+  orderId: OrderId;
+  clusterId: ClusterId;
+}
+
+export async function completeClusterOrder(db: AppDb, ref: ClusterOrderRef & { region: string }): Promise<void> {
+  await withTenant(db, ref.tenantId, async (tx) => {
+    const order = await lockOrder(tx, ref.orderId);
+    if (FINAL_STATES.has(order.state)) return;
+    const now = new Date();
+    await tx.update(clusters).set({ state: "ready", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
+    await tx
+      .update(orders)
+      .set({
+        state: "completed",
+        steps: withStep(order.steps, { name: "register", state: "done" }),
+        updatedAt: now,
+      })
+      .where(eq(orders.id, ref.orderId));
+    await appendEvent(tx, ref.tenantId, "cluster.ready.v1", {
+      clusterId: ref.clusterId,
+      orderId: ref.orderId,
+      region: ref.region,
+    });
+    await appendEvent(tx, ref.tenantId, "order.completed.v1", {
+      orderId: ref.orderId,
+      workflowId: order.workflowId,
+      kind: order.kind,
+    });
+  });
+}
+
+/** Fails the order and gives back exactly the quota it reserved. */
+export async function failClusterOrder(
+  db: AppDb,
+  ref: ClusterOrderRef & { reason: string; message: string },
+): Promise<void> {
+  await withTenant(db, ref.tenantId, async (tx) => {
+    const order = await lockOrder(tx, ref.orderId);
+    if (FINAL_STATES.has(order.state)) return;
+    const now = new Date();
+    await tx.update(clusters).set({ state: "failed", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
+    await tx
+      .update(orders)
+      .set({ state: "failed", errorReason: ref.reason, errorMessage: ref.message, updatedAt: now })
+      .where(eq(orders.id, ref.orderId));
+    await releaseQuota(tx, ref.tenantId, order.reserved);
+    await appendEvent(tx, ref.tenantId, "cluster.failed.v1", {
+      clusterId: ref.clusterId,
+      orderId: ref.orderId,
+      reason: ref.reason,
+    });
+    await appendEvent(tx, ref.tenantId, "order.failed.v1", {
+      orderId: ref.orderId,
+      workflowId: order.workflowId,
+      kind: order.kind,
+      reason: ref.reason,
+      message: ref.message,
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { DomainError, type QuotaName, type QuotaRequest, type QuotaViolation, type TenantId } from "@platforma/contracts";
+import { tenantQuotas, type Tx } from "@platforma/db";
+
+function entries(request: QuotaRequest): [QuotaName, number][] {
+  return (Object.entries(request) as [QuotaName, number][]).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * Locks the tenant's quota rows that `request` touches and returns what would be violated.
+ * Rows are locked in name order, so two admissions touching several quotas cannot deadlock.
+ * While the caller's transaction is open, no concurrent admission can read the same rows.
+ */
+async function lockAndCheck(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<QuotaViolation[]> {
+  const wanted = entries(request);
+  if (wanted.length === 0) return [];
+  const rows = await tx
+    .select({ quota: tenantQuotas.quota, limit: tenantQuotas.limit, used: tenantQuotas.used })
+    .from(tenantQuotas)
+    .where(and(eq(tenantQuotas.tenantId, tenantId), inArray(tenantQuotas.quota, wanted.map(([q]) => q))))
+    .orderBy(tenantQuotas.quota)
+    .for("update");
+  const byName = new Map(rows.map((r) => [r.quota, r]));
+  const violations: QuotaViolation[] = [];
+  for (const [quota, requested] of wanted) {
+    const row = byName.get(quota);
+    // A missing row means the tenant was never given this quota: nothing fits.
+    const limit = row?.limit ?? 0;
+    const used = row?.used ?? 0;
+    if (used + requested > limit) violations.push({ quota, limit, used, requested });
+  }
+  return violations;
+}
+
+/**
+ * Admits `request` against the tenant's quotas inside the caller's transaction: all of it or
+ * nothing. Throws `quota_exceeded` with one violation per exceeded quota.
+ */
+export async function admitQuota(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<void> {
+  const violations = await lockAndCheck(tx, tenantId, request);
+  if (violations.length > 0) {
+    throw new DomainError("quota_exceeded", `quota exceeded: ${violations.map((v) => v.quota).join(", ")}`, {
+      violations,
+    });
+  }
+  for (const [quota, n] of entries(request)) {
+    await tx
+      .update(tenantQuotas)
+      .set({ used: sql`${tenantQuotas.used} + ${n}`, updatedAt: new Date() })
+      .where(and(eq(tenantQuotas.tenantId, tenantId), eq(tenantQuotas.quota, quota)));
+  }
+}
+
+/** Gives back what an admission took. Never drops below zero. */
+export async function releaseQuota(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<void> {
+  for (const [quota, n] of entries(request)) {
+    await tx
+      .update(tenantQuotas)
+      .set({ used: sql`greatest(${tenantQuotas.used} - ${n}, 0)`, updatedAt: new Date() })
+      .where(and(eq(tenantQuotas.tenantId, tenantId), eq(tenantQuotas.quota, quota)));
+  }
+}

@@ -1,0 +1,83 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { DomainError } from "@platforma/contracts";
+import { allocations, regions, withTenant, type AppDb } from "@platforma/db";
+import type { ClusterAllocation, ClusterAllocationRequest, ProviderDriver } from "./driver.ts";
+
+export interface SimulatedDriverOptions {
+  db: AppDb;
+  /** Added before each operation, to make demos and timing-sensitive tests realistic. */
+  latencyMs?: number;
+  /** Fails the named operation with a retryable error, for tests and demos. */
+  failures?: Partial<Record<"allocateCluster" | "releaseCluster", "error">>;
+}
+
+/**
+ * A provider whose inventory is real Postgres state: capacity per region is taken with a
+ * conditional UPDATE, so concurrent allocations never exceed it, and every allocation is a
+ * tenant-owned row written in the tenant's own RLS transaction.
+ */
+export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDriver {
+  const { db } = opts;
+  const pause = () => (opts.latencyMs ? new Promise((r) => setTimeout(r, opts.latencyMs)) : Promise.resolve());
+  const maybeFail = (op: "allocateCluster" | "releaseCluster") => {
+    if (opts.failures?.[op] === "error") throw new Error(`simulated failure in ${op}`);
+  };
+
+  return {
+    name: "simulated",
+
+    async allocateCluster(req): Promise<ClusterAllocation> {
+      await pause();
+      maybeFail("allocateCluster");
+      return withTenant(db, req.tenantId, async (tx) => {
+        const [existing] = await tx
+          .select()
+          .from(allocations)
+          .where(eq(allocations.requestKey, req.requestKey));
+        if (existing) return { allocationId: existing.id, region: existing.region };
+
+        const [region] = await tx
+          .update(regions)
+          .set({ clusterSlotsUsed: sql`${regions.clusterSlotsUsed} + 1`, updatedAt: new Date() })
+          .where(and(eq(regions.name, req.region), sql`${regions.clusterSlotsUsed} < ${regions.clusterSlots}`))
+          .returning({ name: regions.name });
+        if (!region) {
+          const [known] = await tx.select({ name: regions.name }).from(regions).where(eq(regions.name, req.region));
+          throw new DomainError(
+            "capacity_unavailable",
+            known ? `region ${req.region} has no cluster capacity left` : `region ${req.region} is not in the inventory`,
+            { region: req.region },
+          );
+        }
+        const allocationId = `alc_${req.requestKey}`;
+        await tx.insert(allocations).values({
+          id: allocationId,
+          tenantId: req.tenantId,
+          requestKey: req.requestKey,
+          clusterId: req.clusterId,
+          region: req.region,
+          kind: "shared-cluster",
+        });
+        return { allocationId, region: req.region };
+      });
+    },
+
+    async releaseCluster(req): Promise<void> {
+      await pause();
+      maybeFail("releaseCluster");
+      await withTenant(db, req.tenantId, async (tx) => {
+        const released = await tx
+          .update(allocations)
+          .set({ releasedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(allocations.requestKey, req.requestKey), isNull(allocations.releasedAt)))
+          .returning({ region: allocations.region });
+        for (const r of released) {
+          await tx
+            .update(regions)
+            .set({ clusterSlotsUsed: sql`greatest(${regions.clusterSlotsUsed} - 1, 0)`, updatedAt: new Date() })
+            .where(eq(regions.name, r.region));
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { provisionCluster } from "./provision-cluster.ts";

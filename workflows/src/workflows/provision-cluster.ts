@@ -1,0 +1,40 @@
+import { ActivityFailure, ApplicationFailure, CancellationScope, log, proxyActivities } from "@temporalio/workflow";
+import type { ProvisionClusterInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
+import type { Activities } from "../activities/index.ts";
+import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
+
+const db = proxyActivities<Activities>(DB_STEP);
+const provider = proxyActivities<Activities>(PROVIDER_STEP);
+
+function failureReason(err: unknown): { reason: string; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { reason: cause.type ?? "provisioning_failed", message: cause.message };
+  return { reason: "provisioning_failed", message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Provisions a shared-placement cluster: allocate capacity in the provider's inventory, then mark
+ * the cluster ready and the order completed. On failure, the allocation (if any) is released and
+ * the order fails, giving its quota back; compensation runs even if the workflow is cancelled.
+ */
+export async function provisionCluster(input: ProvisionClusterInput): Promise<ProvisionClusterResult> {
+  let allocated = false;
+  try {
+    await db.markClusterStep(input, "compute", "running");
+    // Registered before the step: a timeout may hide an allocation that did happen.
+    allocated = true;
+    await provider.allocateClusterCapacity(input);
+    await db.markClusterStep(input, "compute", "done");
+    await db.completeClusterOrder(input);
+    log.info("cluster provisioned", { orderId: input.orderId, clusterId: input.clusterId });
+    return { state: "completed" };
+  } catch (err) {
+    const { reason, message } = failureReason(err);
+    log.warn("cluster provisioning failed", { orderId: input.orderId, reason });
+    await CancellationScope.nonCancellable(async () => {
+      if (allocated) await provider.releaseClusterCapacity(input);
+      await db.failClusterOrder(input, reason, message);
+    });
+    return { state: "failed", reason };
+  }
+}
