@@ -1,0 +1,127 @@
+import type { AddressInfo } from "node:net";
+import { Client, Connection } from "@temporalio/client";
+import { NativeConnection, Runtime, type Worker } from "@temporalio/worker";
+import { createJwtVerifier, type ApiDeps, type Logger } from "@platforma/api";
+import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
+import type { TenantId } from "@platforma/contracts";
+import { createDb, createSystemDb } from "@platforma/db";
+import { createTenantAccessReader, createWorkflowStarter, type WorkflowStarter } from "@platforma/domain";
+import { createSimulatedDriver, type SimulatedDriverOptions } from "@platforma/providers";
+import { buildServer } from "@platforma/api-app/server";
+import { createWorker } from "@platforma/worker-app/run-worker";
+import { testEnv } from "./env.ts";
+import { createTestSigner, TEST_AUDIENCE, TEST_ISSUER, type TestSigner } from "./tokens.ts";
+
+const silentLogger: Logger = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
+};
+
+export interface StackOptions {
+  /** Run a Temporal worker in this process on the stack's own task queue. */
+  worker?: boolean;
+  /** Replace the Temporal starter (for tests about admission only, never the only test of a path). */
+  workflows?: WorkflowStarter;
+  provider?: Omit<SimulatedDriverOptions, "db">;
+  tenantStateCacheMs?: number;
+  poolSize?: number;
+}
+
+export interface TestStack {
+  url: string;
+  signer: TestSigner;
+  deps: ApiDeps;
+  taskQueue: string;
+  temporal: Client | null;
+  operator: PlatformaClient;
+  clientFor(token: string): PlatformaClient;
+  /** A fresh active tenant and a client holding its admin token. */
+  newTenant(opts?: {
+    allowedRegions?: string[];
+    quotas?: Partial<Record<string, number>>;
+  }): Promise<{ tenantId: TenantId; token: string; client: PlatformaClient }>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** The real API over HTTP on an ephemeral port, against the real services. */
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
+  const taskQueue = `test-${globalThis.crypto.randomUUID()}`;
+  const app = createDb({ url: testEnv.databaseUrl, max: opts.poolSize ?? 20 });
+  const system = createSystemDb({ url: testEnv.systemDatabaseUrl, max: 5 });
+  const signer = await createTestSigner();
+
+  let connection: Connection | null = null;
+  let temporal: Client | null = null;
+  let workflows = opts.workflows;
+  if (!workflows) {
+    connection = await Connection.connect({ address: testEnv.temporalAddress });
+    temporal = new Client({ connection });
+    workflows = createWorkflowStarter(temporal, { taskQueue });
+  }
+
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let nativeConnection: NativeConnection | null = null;
+  if (opts.worker) {
+    if (!runtimeInstalled) {
+      Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+      runtimeInstalled = true;
+    }
+    nativeConnection = await NativeConnection.connect({ address: testEnv.temporalAddress });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: "default",
+      taskQueue,
+      db: app.db,
+      provider: createSimulatedDriver({ db: app.db, ...opts.provider }),
+    });
+    workerRun = worker.run();
+  }
+
+  const deps: ApiDeps = {
+    db: app.db,
+    systemDb: system.db,
+    workflows,
+    verifier: createJwtVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { jwks: signer.jwks } }),
+    tenantAccess: createTenantAccessReader(system.db, { ttlMs: opts.tenantStateCacheMs ?? 0 }),
+    logger: silentLogger,
+  };
+  const server = await buildServer({ deps });
+  await server.listen({ host: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+  const clientFor = (token: string) => createPlatformaClient({ url, token });
+  const operator = clientFor(await signer.operatorToken());
+
+  return {
+    url,
+    signer,
+    deps,
+    taskQueue,
+    temporal,
+    operator,
+    clientFor,
+    async newTenant(t = {}) {
+      const tenant = await operator.tenants.create.mutate({
+        name: `test tenant ${globalThis.crypto.randomUUID().slice(0, 8)}`,
+        allowedRegions: t.allowedRegions ?? ["eu-central-1", "us-east-1"],
+        ...(t.quotas ? { quotas: t.quotas } : {}),
+      });
+      const token = await signer.tenantToken(tenant.id);
+      return { tenantId: tenant.id, token, client: clientFor(token) };
+    },
+    async close() {
+      await server.close();
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await nativeConnection?.close();
+      await connection?.close();
+      await Promise.all([app.close(), system.close()]);
+    },
+  };
+}
