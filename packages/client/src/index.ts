@@ -23,7 +23,8 @@ export function createPlatformaClient(opts: PlatformaClientOptions) {
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   };
   return createTRPCClient<AppRouter>({
-    links: [opts.batch === false ? httpLink(linkOptions) : httpBatchLink(linkOptions)],
+    // Batches of GET queries travel in the URL; keep each one within what proxies accept.
+    links: [opts.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxURLLength: 4000 })],
   });
 }
 
