@@ -35,61 +35,107 @@ describe("credential verification", () => {
   const forgeries: [string, () => Promise<string | null>][] = [
     ["no credential", async () => null],
     ["not a JWT", async () => "not-a-token"],
-    ["unsigned (alg none)", async () => {
-      const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
-      const payload = base64url.encode(JSON.stringify({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 }));
-      return `${header}.${payload}.`;
-    }],
-    ["HS256 with the public key as secret (key confusion)", async () => {
-      const secret = new TextEncoder().encode(JSON.stringify(stack.signer.publicJwk));
-      return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
-        .setProtectedHeader({ alg: "HS256", kid: stack.signer.kid })
-        .setExpirationTime("10m")
-        .sign(secret);
-    }],
-    ["signed by another key under the trusted kid", async () => {
-      const other = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-      return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
-        .setProtectedHeader({ alg: "EdDSA", kid: stack.signer.kid })
-        .setExpirationTime("10m")
-        .sign(other.privateKey);
-    }],
-    ["unknown kid", async () => {
-      const other = await generateKeyPair("ES256");
-      return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
-        .setProtectedHeader({ alg: "ES256", kid: "someone-else" })
-        .setExpirationTime("10m")
-        .sign(other.privateKey);
-    }],
+    [
+      "unsigned (alg none)",
+      async () => {
+        const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
+        const payload = base64url.encode(
+          JSON.stringify({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 }),
+        );
+        return `${header}.${payload}.`;
+      },
+    ],
+    [
+      "HS256 with the public key as secret (key confusion)",
+      async () => {
+        const secret = new TextEncoder().encode(JSON.stringify(stack.signer.publicJwk));
+        return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
+          .setProtectedHeader({ alg: "HS256", kid: stack.signer.kid })
+          .setExpirationTime("10m")
+          .sign(secret);
+      },
+    ],
+    [
+      "signed by another key under the trusted kid",
+      async () => {
+        const other = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+        return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
+          .setProtectedHeader({ alg: "EdDSA", kid: stack.signer.kid })
+          .setExpirationTime("10m")
+          .sign(other.privateKey);
+      },
+    ],
+    [
+      "unknown kid",
+      async () => {
+        const other = await generateKeyPair("ES256");
+        return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
+          .setProtectedHeader({ alg: "ES256", kid: "someone-else" })
+          .setExpirationTime("10m")
+          .sign(other.privateKey);
+      },
+    ],
     ["expired", async () => stack.signer.sign({ ...claims(), exp: now() - 3600 })],
     ["not yet valid", async () => stack.signer.sign({ ...claims(), nbf: now() + 3600 })],
     ["wrong issuer", async () => stack.signer.sign({ ...claims(), iss: "https://evil.example" })],
     ["wrong audience", async () => stack.signer.sign({ ...claims(), aud: "some-other-api" })],
-    ["no expiry", async () => {
-      return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
-        .setProtectedHeader({ alg: "EdDSA", kid: stack.signer.kid })
-        .sign(stack.signer.privateKey);
-    }],
-    ["tampered claims (tenant swapped after signing)", async () => {
-      const token = await stack.signer.sign(claims());
-      const [h, , s] = token.split(".");
-      const forged = base64url.encode(
-        JSON.stringify({ ...claims(), tenant_id: "ten_aaaaaaaaaaaaaaaaaaaa", iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 }),
-      );
-      return `${h}.${forged}.${s}`;
-    }],
-    ["unknown critical header", async () => {
-      // jose refuses to sign this, so the token is assembled and signed by hand.
-      const header = base64url.encode(
-        JSON.stringify({ alg: "EdDSA", kid: stack.signer.kid, crit: ["x-platforma-unknown"], "x-platforma-unknown": 1 }),
-      );
-      const payload = base64url.encode(JSON.stringify({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 }));
-      const signature = sign(null, Buffer.from(`${header}.${payload}`), KeyObject.from(stack.signer.privateKey));
-      return `${header}.${payload}.${base64url.encode(signature)}`;
-    }],
-    ["malformed tenant claim", async () => stack.signer.sign({ ...claims(), tenant_id: "tenant-1; drop table" })],
+    [
+      "no expiry",
+      async () => {
+        return new SignJWT({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE })
+          .setProtectedHeader({ alg: "EdDSA", kid: stack.signer.kid })
+          .sign(stack.signer.privateKey);
+      },
+    ],
+    [
+      "tampered claims (tenant swapped after signing)",
+      async () => {
+        const token = await stack.signer.sign(claims());
+        const [h, , s] = token.split(".");
+        const forged = base64url.encode(
+          JSON.stringify({
+            ...claims(),
+            tenant_id: "ten_aaaaaaaaaaaaaaaaaaaa",
+            iss: TEST_ISSUER,
+            aud: TEST_AUDIENCE,
+            exp: now() + 600,
+          }),
+        );
+        return `${h}.${forged}.${s}`;
+      },
+    ],
+    [
+      "unknown critical header",
+      async () => {
+        // jose refuses to sign this, so the token is assembled and signed by hand.
+        const header = base64url.encode(
+          JSON.stringify({
+            alg: "EdDSA",
+            kid: stack.signer.kid,
+            crit: ["x-platforma-unknown"],
+            "x-platforma-unknown": 1,
+          }),
+        );
+        const payload = base64url.encode(
+          JSON.stringify({ ...claims(), iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 }),
+        );
+        const signature = sign(
+          null,
+          Buffer.from(`${header}.${payload}`),
+          KeyObject.from(stack.signer.privateKey),
+        );
+        return `${header}.${payload}.${base64url.encode(signature)}`;
+      },
+    ],
+    [
+      "malformed tenant claim",
+      async () => stack.signer.sign({ ...claims(), tenant_id: "tenant-1; drop table" }),
+    ],
     ["roles claim not an array", async () => stack.signer.sign({ ...claims(), roles: "admin" })],
-    ["valid signature, tenant that does not exist", async () => stack.signer.sign({ ...claims(), tenant_id: "ten_0000000000000000000z" })],
+    [
+      "valid signature, tenant that does not exist",
+      async () => stack.signer.sign({ ...claims(), tenant_id: "ten_0000000000000000000z" }),
+    ],
   ];
 
   it.each(forgeries)("refuses %s with invalid_token (401)", async (_name, make) => {
@@ -101,20 +147,34 @@ describe("credential verification", () => {
   });
 
   it("accepts scopes given as an array claim", async () => {
-    const token = await stack.signer.sign({ sub: "usr_x", tenant_id: tenantId, scopes: ["infrastructure:read"] });
+    const token = await stack.signer.sign({
+      sub: "usr_x",
+      tenant_id: tenantId,
+      scopes: ["infrastructure:read"],
+    });
     expect(await reasonFor(token)).toEqual({ status: 200, reason: undefined });
   });
 
   it("answers missing_scope (403) when a scope is missing", async () => {
     const token = await stack.signer.tenantToken(tenantId, { scopes: ["orders:read"] });
-    const err = await stack.clientFor(token).clusters.create.mutate({ name: "a", region: "eu-central-1" }).catch((e: unknown) => e);
-    expect(errorDataOf(err)).toMatchObject({ reason: "missing_scope", httpStatus: 403, missing: ["orders:write", "infrastructure:manage"] });
+    const err = await stack
+      .clientFor(token)
+      .clusters.create.mutate({ name: "a", region: "eu-central-1" })
+      .catch((e: unknown) => e);
+    expect(errorDataOf(err)).toMatchObject({
+      reason: "missing_scope",
+      httpStatus: 403,
+      missing: ["orders:write", "infrastructure:manage"],
+    });
     expect(await reasonFor(token)).toEqual({ status: 403, reason: "missing_scope" });
   });
 
   it("refuses operator procedures to tenant credentials, even with every tenant scope", async () => {
     const token = await stack.signer.tenantToken(tenantId);
-    const err = await stack.clientFor(token).tenants.list.query().catch((e: unknown) => e);
+    const err = await stack
+      .clientFor(token)
+      .tenants.list.query()
+      .catch((e: unknown) => e);
     expect(errorDataOf(err)).toMatchObject({ reason: "missing_scope", httpStatus: 403 });
   });
 
@@ -134,7 +194,9 @@ describe("credential verification", () => {
   });
 
   it("keeps the key set trusted by the verifier to public keys only", async () => {
-    const jwk = await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).publicKey);
+    const jwk = await exportJWK(
+      (await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).publicKey,
+    );
     expect(Object.keys(stack.signer.publicJwk)).not.toContain("d");
     expect(jwk).not.toHaveProperty("d");
   });

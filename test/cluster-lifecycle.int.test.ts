@@ -37,13 +37,16 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
     // The workflow is findable by the TenantId search attribute (what operators do in the Web UI).
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of stack.temporal!.workflow.list({ query: `TenantId = '${tenantId}'` })) ids.push(wf.workflowId);
+      for await (const wf of stack.temporal!.workflow.list({ query: `TenantId = '${tenantId}'` }))
+        ids.push(wf.workflowId);
       expect(ids).toEqual([order.workflowId]);
       return ids;
     });
     expect(found).toHaveLength(1);
 
-    const events = await withTenant(stack.deps.db, tenantId, (tx) => tx.select().from(outbox).orderBy(outbox.seq));
+    const events = await withTenant(stack.deps.db, tenantId, (tx) =>
+      tx.select().from(outbox).orderBy(outbox.seq),
+    );
     expect(events.map((e) => e.type)).toEqual([
       "tenant.created.v1",
       "order.placed.v1",
@@ -57,7 +60,10 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
   it("returns the same order when the request is retried with its idempotency key", async () => {
     const { client } = await stack.newTenant();
     const input = { name: "db", region: "us-east-1", idempotencyKey: "create-db-1" };
-    const [a, b] = await Promise.all([client.clusters.create.mutate(input), client.clusters.create.mutate(input)]);
+    const [a, b] = await Promise.all([
+      client.clusters.create.mutate(input),
+      client.clusters.create.mutate(input),
+    ]);
     const c = await client.clusters.create.mutate(input);
     expect(b.order.id).toBe(a.order.id);
     expect(c.order.id).toBe(a.order.id);
@@ -72,7 +78,10 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
   });
 
   it("fails the order and gives its quota back when the region has no capacity", async () => {
-    const { tenantId, client } = await stack.newTenant({ allowedRegions: ["zz-empty-1"], quotas: { max_clusters: 1 } });
+    const { tenantId, client } = await stack.newTenant({
+      allowedRegions: ["zz-empty-1"],
+      quotas: { max_clusters: 1 },
+    });
     // zz-empty-1 is allowed for this tenant but has no inventory: provisioning fails in the activity.
     const { order } = await client.clusters.create.mutate({ name: "nowhere", region: "zz-empty-1" });
     const failed = await eventually(async () => {
@@ -90,7 +99,9 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
 
   it("refuses a region the tenant may not use before anything is written", async () => {
     const { client } = await stack.newTenant({ allowedRegions: ["eu-central-1"] });
-    const err = await client.clusters.create.mutate({ name: "x", region: "us-east-1" }).catch((e: unknown) => e);
+    const err = await client.clusters.create
+      .mutate({ name: "x", region: "us-east-1" })
+      .catch((e: unknown) => e);
     expect(errorDataOf(err)).toMatchObject({ reason: "region_not_allowed", httpStatus: 403 });
     expect((await client.orders.list.query()).items).toEqual([]);
   });

@@ -16,7 +16,10 @@ describe("one tenant's credential never reaches another tenant's data", () => {
       const clusterIds: ClusterId[] = [];
       const orderIds: OrderId[] = [];
       for (let i = 0; i < 5; i++) {
-        const { cluster, order } = await client.clusters.create.mutate({ name: `v${v}-c${i}`, region: "eu-central-1" });
+        const { cluster, order } = await client.clusters.create.mutate({
+          name: `v${v}-c${i}`,
+          region: "eu-central-1",
+        });
         clusterIds.push(cluster.id);
         orderIds.push(order.id);
       }
@@ -37,8 +40,10 @@ describe("one tenant's credential never reaches another tenant's data", () => {
     const attempts: Promise<unknown>[] = [];
     for (let round = 0; round < 40; round++) {
       for (const v of victims) {
-        for (const clusterId of v.clusterIds) attempts.push(attacker.clusters.get.query({ clusterId }).catch((e: unknown) => e));
-        for (const orderId of v.orderIds) attempts.push(attacker.orders.get.query({ orderId }).catch((e: unknown) => e));
+        for (const clusterId of v.clusterIds)
+          attempts.push(attacker.clusters.get.query({ clusterId }).catch((e: unknown) => e));
+        for (const orderId of v.orderIds)
+          attempts.push(attacker.orders.get.query({ orderId }).catch((e: unknown) => e));
       }
     }
     const results = await Promise.all(attempts);
@@ -55,7 +60,9 @@ describe("one tenant's credential never reaches another tenant's data", () => {
   });
 
   it("cannot pick a tenant through input", async () => {
-    const err = await attacker.clusters.list.query({ tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" } as never).catch((e: unknown) => e);
+    const err = await attacker.clusters.list
+      .query({ tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" } as never)
+      .catch((e: unknown) => e);
     expect(errorDataOf(err)?.reason).toBe("invalid_input");
   });
 });

@@ -3,11 +3,19 @@ import { startStack, type TestStack } from "./stack.ts";
 import { recordingStarter } from "./recording-starter.ts";
 
 /** Raw HTTP, so inputs the typed client would not let through still reach the server. */
-async function call(stack: TestStack, token: string, kind: "query" | "mutation", path: string, input: unknown) {
+async function call(
+  stack: TestStack,
+  token: string,
+  kind: "query" | "mutation",
+  path: string,
+  input: unknown,
+) {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const res =
     kind === "query"
-      ? await fetch(`${stack.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
+      ? await fetch(`${stack.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+          headers,
+        })
       : await fetch(`${stack.url}/trpc/${path}`, { method: "POST", headers, body: JSON.stringify(input) });
   const body = (await res.json()) as { error?: { data?: { reason?: string; issues?: unknown[] } } };
   return { status: res.status, reason: body.error?.data?.reason, issues: body.error?.data?.issues };
@@ -39,7 +47,11 @@ describe("bad input gets a typed error, never a 500", () => {
     ["clusters.create", "mutation", { name: "ok", region: "eu-central-1", placement: "moon" }],
     ["clusters.create", "mutation", { name: "ok", region: "eu-central-1", idempotencyKey: "" }],
     ["clusters.create", "mutation", { name: 42, region: ["eu-central-1"] }],
-    ["clusters.create", "mutation", { name: "ok", region: "eu-central-1", tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" }],
+    [
+      "clusters.create",
+      "mutation",
+      { name: "ok", region: "eu-central-1", tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" },
+    ],
     ["clusters.get", "query", { clusterId: "ord_aaaaaaaaaaaaaaaaaaaa" }],
     ["clusters.get", "query", { clusterId: "' or 1=1 --" }],
     ["clusters.get", "query", {}],
@@ -62,9 +74,21 @@ describe("bad input gets a typed error, never a 500", () => {
   const operatorCases: [string, "query" | "mutation", unknown][] = [
     ["tenants.create", "mutation", { name: "", allowedRegions: ["eu-central-1"] }],
     ["tenants.create", "mutation", { name: "x", allowedRegions: [] }],
-    ["tenants.create", "mutation", { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_clusters: -1 } }],
-    ["tenants.create", "mutation", { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_clusters: 2.5 } }],
-    ["tenants.create", "mutation", { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_clusters: 1e300 } }],
+    [
+      "tenants.create",
+      "mutation",
+      { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_clusters: -1 } },
+    ],
+    [
+      "tenants.create",
+      "mutation",
+      { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_clusters: 2.5 } },
+    ],
+    [
+      "tenants.create",
+      "mutation",
+      { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_clusters: 1e300 } },
+    ],
     ["tenants.create", "mutation", { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_gpus: 1 } }],
     ["tenants.get", "query", { tenantId: "usr_aaaaaaaaaaaaaaaaaaaa" }],
     ["tenants.list", "query", { limit: 1000 }],
@@ -77,7 +101,10 @@ describe("bad input gets a typed error, never a 500", () => {
   });
 
   it("names the offending field in the issues", async () => {
-    const r = await call(stack, tenantToken, "mutation", "clusters.create", { name: "Bad Name!", region: "eu-central-1" });
+    const r = await call(stack, tenantToken, "mutation", "clusters.create", {
+      name: "Bad Name!",
+      region: "eu-central-1",
+    });
     expect(r.issues).toEqual([expect.objectContaining({ path: ["name"] })]);
   });
 
@@ -88,7 +115,9 @@ describe("bad input gets a typed error, never a 500", () => {
       body: "{not json",
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe("invalid_input");
+    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe(
+      "invalid_input",
+    );
     const unknown = await call(stack, tenantToken, "query", "clusters.nope", {});
     expect(unknown).toMatchObject({ status: 404, reason: "not_found" });
   });

@@ -16,7 +16,12 @@ describe("quota admission (max_clusters)", () => {
   });
 
   async function counts(tenantId: TenantId) {
-    const r = await stack.deps.systemDb.execute<{ clusters: number; orders: number; events: number; used: number }>(sql`
+    const r = await stack.deps.systemDb.execute<{
+      clusters: number;
+      orders: number;
+      events: number;
+      used: number;
+    }>(sql`
       select (select count(*)::int from clusters where tenant_id = ${tenantId}) as clusters,
              (select count(*)::int from orders where tenant_id = ${tenantId}) as orders,
              (select count(*)::int from outbox where tenant_id = ${tenantId}) as events,
@@ -29,7 +34,9 @@ describe("quota admission (max_clusters)", () => {
     // One HTTP request per call (no batching), so the 40 admissions race on separate connections.
     const client = createPlatformaClient({ url: stack.url, token, batch: false });
     const results = await Promise.allSettled(
-      Array.from({ length: 40 }, (_, i) => client.clusters.create.mutate({ name: `c-${i}`, region: "eu-central-1" })),
+      Array.from({ length: 40 }, (_, i) =>
+        client.clusters.create.mutate({ name: `c-${i}`, region: "eu-central-1" }),
+      ),
     );
     const admitted = results.filter((r) => r.status === "fulfilled");
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -49,9 +56,12 @@ describe("quota admission (max_clusters)", () => {
 
   it("rejects the 11th cluster and writes nothing for it", async () => {
     const { tenantId, client } = await stack.newTenant({ quotas: { max_clusters: 10 } });
-    for (let i = 0; i < 10; i++) await client.clusters.create.mutate({ name: `c-${i}`, region: "eu-central-1" });
+    for (let i = 0; i < 10; i++)
+      await client.clusters.create.mutate({ name: `c-${i}`, region: "eu-central-1" });
     const before = await counts(tenantId);
-    const err = await client.clusters.create.mutate({ name: "c-10", region: "eu-central-1" }).catch((e: unknown) => e);
+    const err = await client.clusters.create
+      .mutate({ name: "c-10", region: "eu-central-1" })
+      .catch((e: unknown) => e);
     expect(errorDataOf(err)).toMatchObject({
       reason: "quota_exceeded",
       violations: [{ quota: "max_clusters", limit: 10, used: 10, requested: 1 }],
@@ -63,12 +73,18 @@ describe("quota admission (max_clusters)", () => {
     const a = await stack.newTenant({ quotas: { max_clusters: 1 } });
     const b = await stack.newTenant({ quotas: { max_clusters: 1 } });
     await a.client.clusters.create.mutate({ name: "only", region: "eu-central-1" });
-    await expect(b.client.clusters.create.mutate({ name: "only", region: "eu-central-1" })).resolves.toBeTruthy();
+    await expect(
+      b.client.clusters.create.mutate({ name: "only", region: "eu-central-1" }),
+    ).resolves.toBeTruthy();
   });
 
   it("a limit of zero admits nothing", async () => {
     const { client } = await stack.newTenant({ quotas: { max_clusters: 0 } });
-    const err = await client.clusters.create.mutate({ name: "x", region: "eu-central-1" }).catch((e: unknown) => e);
-    expect(errorDataOf(err)?.violations).toEqual([{ quota: "max_clusters", limit: 0, used: 0, requested: 1 }]);
+    const err = await client.clusters.create
+      .mutate({ name: "x", region: "eu-central-1" })
+      .catch((e: unknown) => e);
+    expect(errorDataOf(err)?.violations).toEqual([
+      { quota: "max_clusters", limit: 0, used: 0, requested: 1 },
+    ]);
   });
 });

@@ -86,7 +86,11 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     db: app.db,
     systemDb: system.db,
     workflows,
-    verifier: createJwtVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { jwks: signer.jwks } }),
+    verifier: createJwtVerifier({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      keys: { jwks: signer.jwks },
+    }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: opts.tenantStateCacheMs ?? 0 }),
     logger: silentLogger,
   };

@@ -39,6 +39,7 @@ export async function createTestSigner(): Promise<TestSigner> {
         roles: ["admin"],
         scope: (opts.scopes ?? TENANT_ADMIN_SCOPES).join(" "),
       }),
-    operatorToken: (opts = {}) => sign({ sub: "usr_operator", roles: ["operator"], scope: (opts.scopes ?? SCOPES).join(" ") }),
+    operatorToken: (opts = {}) =>
+      sign({ sub: "usr_operator", roles: ["operator"], scope: (opts.scopes ?? SCOPES).join(" ") }),
   };
 }

@@ -10,8 +10,16 @@ import { buildServer } from "./server.ts";
 const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL, base: { service: "api" } });
 
-const app = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, applicationName: "platforma-api" });
-const system = createSystemDb({ url: env.DATABASE_SYSTEM_URL, max: 5, applicationName: "platforma-api-system" });
+const app = createDb({
+  url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_SIZE,
+  applicationName: "platforma-api",
+});
+const system = createSystemDb({
+  url: env.DATABASE_SYSTEM_URL,
+  max: 5,
+  applicationName: "platforma-api-system",
+});
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 

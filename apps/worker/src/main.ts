@@ -11,7 +11,8 @@ const logger = pino({ level: env.LOG_LEVEL, base: { service: "worker" } });
 
 Runtime.install({
   logger: {
-    log: (level, message, meta) => logger[level === "TRACE" ? "trace" : (level.toLowerCase() as "info")](meta ?? {}, message),
+    log: (level, message, meta) =>
+      logger[level === "TRACE" ? "trace" : (level.toLowerCase() as "info")](meta ?? {}, message),
     trace: (m, meta) => logger.trace(meta ?? {}, m),
     debug: (m, meta) => logger.debug(meta ?? {}, m),
     info: (m, meta) => logger.info(meta ?? {}, m),
@@ -21,7 +22,11 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: "WARN" }) } },
 });
 
-const db = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, applicationName: "platforma-worker" });
+const db = createDb({
+  url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_SIZE,
+  applicationName: "platforma-worker",
+});
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createWorker({
   connection,

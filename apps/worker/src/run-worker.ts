@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type Logger as TemporalLogger } from "@temporalio/worker";
+import { Worker, type NativeConnection } from "@temporalio/worker";
 import { WORKFLOW_NAMES } from "@platforma/contracts/workflows";
 import type { AppDb } from "@platforma/db";
 import type { ProviderDriver } from "@platforma/providers";
@@ -19,7 +19,8 @@ export interface RunWorkerOptions {
 /** Fails at boot, not at the first order, if a contracted workflow is missing from the bundle. */
 export function assertContractedWorkflows(exported: Record<string, unknown> = workflows): void {
   const missing = Object.values(WORKFLOW_NAMES).filter((name) => typeof exported[name] !== "function");
-  if (missing.length > 0) throw new Error(`workflow bundle lacks contracted workflows: ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(`workflow bundle lacks contracted workflows: ${missing.join(", ")}`);
 }
 
 export async function createWorker(opts: RunWorkerOptions): Promise<Worker> {
@@ -32,5 +33,3 @@ export async function createWorker(opts: RunWorkerOptions): Promise<Worker> {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }
-
-export type { TemporalLogger };

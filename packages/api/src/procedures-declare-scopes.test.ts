@@ -6,7 +6,9 @@ import type { Meta } from "./trpc.ts";
 /** Procedures anyone may call without a credential. Adding one here is a security decision. */
 const PUBLIC_PROCEDURES = new Set(["health"]);
 
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);
+const procedures = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>,
+);
 
 describe("every non-public procedure declares the scopes it needs", () => {
   it("finds the procedures", () => {

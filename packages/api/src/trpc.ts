@@ -56,7 +56,9 @@ const authenticate = t.middleware(async ({ ctx, next }) => {
     if (err instanceof DomainError) throw toTrpcError(err);
     throw err;
   }
-  return next({ ctx: { principal, log: ctx.log.child({ user_id: principal.userId, tenant_id: principal.tenantId }) } });
+  return next({
+    ctx: { principal, log: ctx.log.child({ user_id: principal.userId, tenant_id: principal.tenantId }) },
+  });
 });
 
 const requireScopes = t.middleware(async ({ ctx, meta, path, next }) => {
@@ -102,7 +104,8 @@ const resolveTenant = t.middleware(async ({ ctx, next }) => {
 
 const requireOperator = t.middleware(async ({ ctx, next }) => {
   const principal = ctx.principal;
-  if (!principal?.scopes.includes("platform:admin")) throw fail("missing_scope", "missing scope: platform:admin", { missing: ["platform:admin"] });
+  if (!principal?.scopes.includes("platform:admin"))
+    throw fail("missing_scope", "missing scope: platform:admin", { missing: ["platform:admin"] });
   return next();
 });
 

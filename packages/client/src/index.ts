@@ -24,7 +24,9 @@ export function createPlatformaClient(opts: PlatformaClientOptions) {
   };
   return createTRPCClient<AppRouter>({
     // Batches of GET queries travel in the URL; keep each one within what proxies accept.
-    links: [opts.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxURLLength: 4000 })],
+    links: [
+      opts.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxURLLength: 4000 }),
+    ],
   });
 }
 

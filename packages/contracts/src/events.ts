@@ -39,7 +39,13 @@ export const EVENT_CATALOGUE = {
   "cluster.requested.v1": {
     topic: TOPICS.infrastructure,
     description: "A cluster row was created in state `provisioning`.",
-    data: z.object({ clusterId: z.string(), orderId: z.string(), name: z.string(), region, placement: z.string() }),
+    data: z.object({
+      clusterId: z.string(),
+      orderId: z.string(),
+      name: z.string(),
+      region,
+      placement: z.string(),
+    }),
   },
   "cluster.ready.v1": {
     topic: TOPICS.infrastructure,

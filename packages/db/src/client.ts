@@ -55,7 +55,11 @@ export function createSystemDb(options: DbOptions): DbHandle<SystemDb> {
  * transaction-local (`set_config(…, true)`) and bound as a parameter, so it can neither leak to the
  * next user of the pooled connection nor be injected.
  */
-export async function withTenant<T>(db: AppDb, tenantId: TenantId, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  db: AppDb,
+  tenantId: TenantId,
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
     return fn(tx as TenantTx);

@@ -35,7 +35,14 @@ describe("tenant isolation in Postgres", () => {
 
   it("derives a non-trivial list of tenant tables from the schema", () => {
     expect(tenantTables.map(tableName).sort()).toEqual(
-      expect.arrayContaining(["clusters", "orders", "outbox", "tenant_quotas", "users", "provider_allocations"]),
+      expect.arrayContaining([
+        "clusters",
+        "orders",
+        "outbox",
+        "tenant_quotas",
+        "users",
+        "provider_allocations",
+      ]),
     );
   });
 
@@ -126,14 +133,23 @@ describe("tenant isolation in Postgres", () => {
         tx.insert(users).values({ id: newId("user"), tenantId: b, email: "intruder@example.com" }),
       );
       await expect(attempt).rejects.toMatchObject({ cause: { code: RLS_VIOLATION } });
-      const { rows } = await system.pool.query(`select count(*)::int as n from users where tenant_id = $1`, [b]);
+      const { rows } = await system.pool.query(`select count(*)::int as n from users where tenant_id = $1`, [
+        b,
+      ]);
       expect(rows[0]).toEqual({ n: 1 });
     });
 
     it("cannot update or delete another tenant's rows", async () => {
       const changed = await withTenant(app.db, a, async (tx) => {
-        const u = await tx.update(clusters).set({ name: "hijacked" }).where(sql`tenant_id = ${b}`).returning();
-        const d = await tx.delete(outbox).where(sql`tenant_id = ${b}`).returning();
+        const u = await tx
+          .update(clusters)
+          .set({ name: "hijacked" })
+          .where(sql`tenant_id = ${b}`)
+          .returning();
+        const d = await tx
+          .delete(outbox)
+          .where(sql`tenant_id = ${b}`)
+          .returning();
         return u.length + d.length;
       });
       expect(changed).toBe(0);
@@ -142,7 +158,12 @@ describe("tenant isolation in Postgres", () => {
     });
 
     it("cannot move its own row to another tenant", async () => {
-      const attempt = withTenant(app.db, a, (tx) => tx.update(clusters).set({ tenantId: b }).where(sql`true`));
+      const attempt = withTenant(app.db, a, (tx) =>
+        tx
+          .update(clusters)
+          .set({ tenantId: b })
+          .where(sql`true`),
+      );
       await expect(attempt).rejects.toMatchObject({ cause: { code: RLS_VIOLATION } });
     });
 
@@ -165,8 +186,17 @@ async function seedTenantRows(db: SystemDb, tenantId: TenantId): Promise<void> {
   const orderId = newId("order");
   await db.transaction(async (tx) => {
     await tx.insert(users).values({ id: newId("user"), tenantId, email: "owner@example.com" });
-    await tx.insert(orders).values({ id: orderId, tenantId, kind: "cluster.create", request: {}, workflowId: `order/${orderId}` });
-    await tx.insert(clusters).values({ id: newId("cluster"), tenantId, orderId, name: "c", region: "eu-central-1", placement: "shared" });
+    await tx
+      .insert(orders)
+      .values({ id: orderId, tenantId, kind: "cluster.create", request: {}, workflowId: `order/${orderId}` });
+    await tx.insert(clusters).values({
+      id: newId("cluster"),
+      tenantId,
+      orderId,
+      name: "c",
+      region: "eu-central-1",
+      placement: "shared",
+    });
     await tx.insert(outbox).values({ id: newId("event"), tenantId, topic: "t", type: "x", data: {} });
   });
 }

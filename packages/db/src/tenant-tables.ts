@@ -3,7 +3,9 @@ import { is } from "drizzle-orm";
 import * as schema from "./schema/index.ts";
 
 /** Every table of the schema. */
-export const allTables: PgTable[] = (Object.values(schema) as unknown[]).filter((v): v is PgTable => is(v, PgTableClass));
+export const allTables: PgTable[] = (Object.values(schema) as unknown[]).filter((v): v is PgTable =>
+  is(v, PgTableClass),
+);
 
 /**
  * Tenant-owned tables, derived from the schema (any table with a `tenant_id` column), so a new

@@ -21,5 +21,7 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
   } catch {
     // fall through to the typed error
   }
-  throw new DomainError("invalid_input", "invalid cursor", { issues: [{ path: ["cursor"], message: "invalid cursor" }] });
+  throw new DomainError("invalid_input", "invalid cursor", {
+    issues: [{ path: ["cursor"], message: "invalid cursor" }],
+  });
 }

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@platforma/contracts";
 import { allocations, regions, withTenant, type AppDb } from "@platforma/db";
-import type { ClusterAllocation, ClusterAllocationRequest, ProviderDriver } from "./driver.ts";
+import type { ClusterAllocation, ProviderDriver } from "./driver.ts";
 
 export interface SimulatedDriverOptions {
   db: AppDb;
@@ -18,7 +18,8 @@ export interface SimulatedDriverOptions {
  */
 export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDriver {
   const { db } = opts;
-  const pause = () => (opts.latencyMs ? new Promise((r) => setTimeout(r, opts.latencyMs)) : Promise.resolve());
+  const pause = () =>
+    opts.latencyMs ? new Promise((r) => setTimeout(r, opts.latencyMs)) : Promise.resolve();
   const maybeFail = (op: "allocateCluster" | "releaseCluster") => {
     if (opts.failures?.[op] === "error") throw new Error(`simulated failure in ${op}`);
   };
@@ -39,13 +40,20 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
         const [region] = await tx
           .update(regions)
           .set({ clusterSlotsUsed: sql`${regions.clusterSlotsUsed} + 1`, updatedAt: new Date() })
-          .where(and(eq(regions.name, req.region), sql`${regions.clusterSlotsUsed} < ${regions.clusterSlots}`))
+          .where(
+            and(eq(regions.name, req.region), sql`${regions.clusterSlotsUsed} < ${regions.clusterSlots}`),
+          )
           .returning({ name: regions.name });
         if (!region) {
-          const [known] = await tx.select({ name: regions.name }).from(regions).where(eq(regions.name, req.region));
+          const [known] = await tx
+            .select({ name: regions.name })
+            .from(regions)
+            .where(eq(regions.name, req.region));
           throw new DomainError(
             "capacity_unavailable",
-            known ? `region ${req.region} has no cluster capacity left` : `region ${req.region} is not in the inventory`,
+            known
+              ? `region ${req.region} has no cluster capacity left`
+              : `region ${req.region} is not in the inventory`,
             { region: req.region },
           );
         }
@@ -74,7 +82,10 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
         for (const r of released) {
           await tx
             .update(regions)
-            .set({ clusterSlotsUsed: sql`greatest(${regions.clusterSlotsUsed} - 1, 0)`, updatedAt: new Date() })
+            .set({
+              clusterSlotsUsed: sql`greatest(${regions.clusterSlotsUsed} - 1, 0)`,
+              updatedAt: new Date(),
+            })
             .where(eq(regions.name, r.region));
         }
       });

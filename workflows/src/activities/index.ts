@@ -18,7 +18,12 @@ async function domainFailuresAreFinal<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof DomainError) {
-      throw ApplicationFailure.create({ message: err.message, type: err.reason, nonRetryable: true, cause: err });
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: err.reason,
+        nonRetryable: true,
+        cause: err,
+      });
     }
     throw err;
   }
@@ -29,7 +34,11 @@ export function createActivities(deps: ActivityDeps) {
   const { db, provider } = deps;
   const requestKey = (input: ProvisionClusterInput) => `${input.orderId}.compute`;
   return {
-    async markClusterStep(input: ProvisionClusterInput, step: string, state: "running" | "done"): Promise<void> {
+    async markClusterStep(
+      input: ProvisionClusterInput,
+      step: string,
+      state: "running" | "done",
+    ): Promise<void> {
       await markOrderStep(db, input.tenantId, input.orderId, { name: step, state });
     },
     async allocateClusterCapacity(input: ProvisionClusterInput): Promise<string> {

@@ -3,11 +3,21 @@ import type { ActivityOptions } from "@temporalio/workflow";
 /** Database-only steps: quick, retried for a while (a Postgres restart must not fail an order). */
 export const DB_STEP: ActivityOptions = {
   startToCloseTimeout: "30 seconds",
-  retry: { initialInterval: "500 milliseconds", backoffCoefficient: 2, maximumInterval: "30 seconds", maximumAttempts: 50 },
+  retry: {
+    initialInterval: "500 milliseconds",
+    backoffCoefficient: 2,
+    maximumInterval: "30 seconds",
+    maximumAttempts: 50,
+  },
 };
 
 /** Provider calls: slower, retried with backoff; domain failures are non-retryable by type. */
 export const PROVIDER_STEP: ActivityOptions = {
   startToCloseTimeout: "5 minutes",
-  retry: { initialInterval: "1 second", backoffCoefficient: 2, maximumInterval: "1 minute", maximumAttempts: 20 },
+  retry: {
+    initialInterval: "1 second",
+    backoffCoefficient: 2,
+    maximumInterval: "1 minute",
+    maximumAttempts: 20,
+  },
 };

@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, log, proxyActivities } from "@temporalio/workflow";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  log,
+  proxyActivities,
+} from "@temporalio/workflow";
 import type { ProvisionClusterInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
@@ -8,7 +14,8 @@ const provider = proxyActivities<Activities>(PROVIDER_STEP);
 
 function failureReason(err: unknown): { reason: string; message: string } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { reason: cause.type ?? "provisioning_failed", message: cause.message };
+  if (cause instanceof ApplicationFailure)
+    return { reason: cause.type ?? "provisioning_failed", message: cause.message };
   return { reason: "provisioning_failed", message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -18,11 +18,14 @@ const { values } = parseArgs({
 });
 
 if (!values.operator && !values.tenant) {
-  process.stderr.write("usage: token --operator | --tenant <ten_id> [--scopes '…'] [--roles '…'] [--ttl seconds]\n");
+  process.stderr.write(
+    "usage: token --operator | --tenant <ten_id> [--scopes '…'] [--roles '…'] [--ttl seconds]\n",
+  );
   process.exit(2);
 }
 
-const keysDir = process.env["DEV_KEYS_DIR"] ?? new URL("../../../../.local/dev-keys", import.meta.url).pathname;
+const keysDir =
+  process.env["DEV_KEYS_DIR"] ?? new URL("../../../../.local/dev-keys", import.meta.url).pathname;
 const { privateJwk } = await ensureDevKeys(keysDir);
 const scopes = values.scopes ?? (values.operator ? SCOPES.join(" ") : TENANT_ADMIN_SCOPES.join(" "));
 const claims: Record<string, unknown> = { scope: scopes, roles: values.roles.split(/[ ,]+/).filter(Boolean) };

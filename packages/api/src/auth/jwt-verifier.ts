@@ -33,7 +33,9 @@ function scopesOf(claims: z.infer<typeof claimsSchema>): Scope[] {
 
 export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
   const keySet =
-    "jwksUrl" in opts.keys ? createRemoteJWKSet(new URL(opts.keys.jwksUrl)) : createLocalJWKSet(opts.keys.jwks);
+    "jwksUrl" in opts.keys
+      ? createRemoteJWKSet(new URL(opts.keys.jwksUrl))
+      : createLocalJWKSet(opts.keys.jwks);
   return {
     async verify(token) {
       let payload: unknown;

@@ -22,7 +22,9 @@ export const outbox = pgTable(
   },
   (t) => [
     index("outbox_tenant_id_seq_idx").on(t.tenantId, t.seq),
-    index("outbox_unpublished_idx").on(t.seq).where(sql`published_at IS NULL`),
+    index("outbox_unpublished_idx")
+      .on(t.seq)
+      .where(sql`published_at IS NULL`),
     tenantPolicy(),
   ],
 ).enableRLS();

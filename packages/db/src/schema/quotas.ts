@@ -17,4 +17,3 @@ export const tenantQuotas = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.quota] }), tenantPolicy()],
 ).enableRLS();
-

@@ -11,7 +11,12 @@ export const TENANT_POLICY_NAME = "tenant_isolation";
 const tenantMatches = sql`tenant_id = nullif(current_setting('app.tenant_id', true), '')`;
 
 export const tenantPolicy = () =>
-  pgPolicy(TENANT_POLICY_NAME, { as: "permissive", for: "all", using: tenantMatches, withCheck: tenantMatches });
+  pgPolicy(TENANT_POLICY_NAME, {
+    as: "permissive",
+    for: "all",
+    using: tenantMatches,
+    withCheck: tenantMatches,
+  });
 
 /** `tenant_id` column of every tenant-owned table. */
 export const tenantIdColumn = () => text("tenant_id").notNull();

@@ -64,13 +64,24 @@ export async function createCluster(
 
   const placed = await placeOrder(deps.db, tenantId, input).catch(async (err: unknown) => {
     const pg = pgErrorOf(err);
-    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === "orders_tenant_id_idempotency_key_uq" && input.idempotencyKey) {
+    if (
+      pg?.code === UNIQUE_VIOLATION &&
+      pg.constraint === "orders_tenant_id_idempotency_key_uq" &&
+      input.idempotencyKey
+    ) {
       // A concurrent request with the same key won the race: answer with its order.
-      const existing = await withTenant(deps.db, tenantId, (tx) => findByIdempotencyKey(tx, input.idempotencyKey ?? ""));
+      const existing = await withTenant(deps.db, tenantId, (tx) =>
+        findByIdempotencyKey(tx, input.idempotencyKey ?? ""),
+      );
       if (existing) return existing;
     }
     if (pg?.code === UNIQUE_VIOLATION && pg.constraint === "clusters_tenant_id_name_uq") {
-      throw new DomainError("conflict", `a cluster named ${input.name} already exists`, { name: input.name }, { cause: err });
+      throw new DomainError(
+        "conflict",
+        `a cluster named ${input.name} already exists`,
+        { name: input.name },
+        { cause: err },
+      );
     }
     throw err;
   });

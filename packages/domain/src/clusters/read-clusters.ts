@@ -23,7 +23,10 @@ export async function listClusters(
       .from(clusters)
       .where(
         after
-          ? or(lt(clusters.createdAt, after.at), and(eq(clusters.createdAt, after.at), lt(clusters.id, after.id as ClusterId)))
+          ? or(
+              lt(clusters.createdAt, after.at),
+              and(eq(clusters.createdAt, after.at), lt(clusters.id, after.id as ClusterId)),
+            )
           : undefined,
       )
       .orderBy(desc(clusters.createdAt), desc(clusters.id))

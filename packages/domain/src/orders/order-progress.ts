@@ -45,7 +45,10 @@ export interface ClusterOrderRef {
   clusterId: ClusterId;
 }
 
-export async function completeClusterOrder(db: AppDb, ref: ClusterOrderRef & { region: string }): Promise<void> {
+export async function completeClusterOrder(
+  db: AppDb,
+  ref: ClusterOrderRef & { region: string },
+): Promise<void> {
   await withTenant(db, ref.tenantId, async (tx) => {
     const order = await lockOrder(tx, ref.orderId);
     if (FINAL_STATES.has(order.state)) return;

@@ -23,7 +23,10 @@ export async function listOrders(
       .from(orders)
       .where(
         after
-          ? or(lt(orders.createdAt, after.at), and(eq(orders.createdAt, after.at), lt(orders.id, after.id as OrderId)))
+          ? or(
+              lt(orders.createdAt, after.at),
+              and(eq(orders.createdAt, after.at), lt(orders.id, after.id as OrderId)),
+            )
           : undefined,
       )
       .orderBy(desc(orders.createdAt), desc(orders.id))

@@ -1,9 +1,17 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { DomainError, type QuotaName, type QuotaRequest, type QuotaViolation, type TenantId } from "@platforma/contracts";
+import {
+  DomainError,
+  type QuotaName,
+  type QuotaRequest,
+  type QuotaViolation,
+  type TenantId,
+} from "@platforma/contracts";
 import { tenantQuotas, type Tx } from "@platforma/db";
 
 function entries(request: QuotaRequest): [QuotaName, number][] {
-  return (Object.entries(request) as [QuotaName, number][]).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
+  return (Object.entries(request) as [QuotaName, number][])
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
 }
 
 /**
@@ -17,7 +25,15 @@ async function lockAndCheck(tx: Tx, tenantId: TenantId, request: QuotaRequest): 
   const rows = await tx
     .select({ quota: tenantQuotas.quota, limit: tenantQuotas.limit, used: tenantQuotas.used })
     .from(tenantQuotas)
-    .where(and(eq(tenantQuotas.tenantId, tenantId), inArray(tenantQuotas.quota, wanted.map(([q]) => q))))
+    .where(
+      and(
+        eq(tenantQuotas.tenantId, tenantId),
+        inArray(
+          tenantQuotas.quota,
+          wanted.map(([q]) => q),
+        ),
+      ),
+    )
     .orderBy(tenantQuotas.quota)
     .for("update");
   const byName = new Map(rows.map((r) => [r.quota, r]));

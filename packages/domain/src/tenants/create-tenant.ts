@@ -25,8 +25,14 @@ export async function createTenant(db: SystemDb, input: CreateTenantInput): Prom
       })
       .returning();
     if (!row) throw new Error("tenant insert returned no row");
-    await tx.insert(tenantQuotas).values(QUOTA_NAMES.map((quota) => ({ tenantId: id, quota, limit: limits[quota] })));
-    await appendEvent(tx, id, "tenant.created.v1", { tenantId: id, name: row.name, allowedRegions: row.allowedRegions });
+    await tx
+      .insert(tenantQuotas)
+      .values(QUOTA_NAMES.map((quota) => ({ tenantId: id, quota, limit: limits[quota] })));
+    await appendEvent(tx, id, "tenant.created.v1", {
+      tenantId: id,
+      name: row.name,
+      allowedRegions: row.allowedRegions,
+    });
     return toTenantDto(row, limits);
   });
 }

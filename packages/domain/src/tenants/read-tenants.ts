@@ -5,7 +5,9 @@ import type { Page } from "../pagination.ts";
 import { toTenantDto, type TenantDto } from "./tenant-dto.ts";
 
 async function limitsOf(db: SystemDb, ids: TenantId[]): Promise<Map<TenantId, QuotaLimits>> {
-  const rows = ids.length ? await db.select().from(tenantQuotas).where(inArray(tenantQuotas.tenantId, ids)) : [];
+  const rows = ids.length
+    ? await db.select().from(tenantQuotas).where(inArray(tenantQuotas.tenantId, ids))
+    : [];
   const out = new Map<TenantId, QuotaLimits>();
   for (const r of rows) {
     const tenantId = r.tenantId as TenantId;
@@ -24,7 +26,10 @@ export async function getTenant(db: SystemDb, id: TenantId): Promise<TenantDto> 
 }
 
 /** Operator use case: keyset-paginated by id. */
-export async function listTenants(db: SystemDb, opts: { limit: number; cursor?: TenantId | undefined }): Promise<Page<TenantDto>> {
+export async function listTenants(
+  db: SystemDb,
+  opts: { limit: number; cursor?: TenantId | undefined },
+): Promise<Page<TenantDto>> {
   const rows = await db
     .select()
     .from(tenants)
@@ -32,7 +37,10 @@ export async function listTenants(db: SystemDb, opts: { limit: number; cursor?: 
     .orderBy(asc(tenants.id))
     .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
-  const limits = await limitsOf(db, page.map((r) => r.id));
+  const limits = await limitsOf(
+    db,
+    page.map((r) => r.id),
+  );
   return {
     items: page.map((r) => toTenantDto(r, limits.get(r.id))),
     nextCursor: rows.length > opts.limit ? (page.at(-1)?.id ?? null) : null,

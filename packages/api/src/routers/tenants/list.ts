@@ -7,7 +7,10 @@ export const listTenantsProcedure = operatorProcedure
   .meta({ scopes: ["platform:admin"] })
   .input(
     z
-      .strictObject({ limit: z.number().int().min(1).max(200).default(50), cursor: idSchema("tenant").optional() })
+      .strictObject({
+        limit: z.number().int().min(1).max(200).default(50),
+        cursor: idSchema("tenant").optional(),
+      })
       .default({ limit: 50 }),
   )
   .query(({ ctx, input }) => listTenants(ctx.deps.systemDb, input));
