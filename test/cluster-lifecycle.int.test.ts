@@ -3,11 +3,13 @@ import { errorDataOf } from "@platforma/client";
 import { outbox, withTenant } from "@platforma/db";
 import { startStack, type TestStack } from "./stack.ts";
 import { eventually } from "./eventually.ts";
+import { consumeByKey } from "./kafka.ts";
+import { TOPICS } from "@platforma/contracts";
 
 describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal → worker)", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
+    stack = await startStack({ worker: true, relay: true });
   });
   afterAll(async () => {
     await stack?.close();
@@ -55,6 +57,19 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
       "order.completed.v1",
     ]);
     expect(new Set(events.map((e) => e.tenantId))).toEqual(new Set([tenantId]));
+
+    // The relay put them on the topics, keyed by tenant, with CloudEvents headers, in order.
+    const messages = await consumeByKey(Object.values(TOPICS), tenantId, events.length);
+    expect(messages.map((m) => m.headers.get("ce_id")).sort()).toEqual(events.map((e) => e.id).sort());
+    for (const m of messages) {
+      expect(m.key).toBe(tenantId);
+      expect(m.headers.get("ce_tenantid")).toBe(tenantId);
+      expect(m.headers.get("ce_specversion")).toBe("1.0");
+    }
+    const infrastructure = messages
+      .filter((m) => m.topic === TOPICS.infrastructure)
+      .map((m) => m.headers.get("ce_type"));
+    expect(infrastructure).toEqual(["dev.platforma.cluster.requested.v1", "dev.platforma.cluster.ready.v1"]);
   });
 
   it("returns the same order when the request is retried with its idempotency key", async () => {

@@ -6,6 +6,7 @@ import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb } from "@platforma/db";
 import { createTenantAccessReader, createWorkflowStarter, type WorkflowStarter } from "@platforma/domain";
+import { createRelay, ensureTopics, type Relay } from "@platforma/events";
 import { createSimulatedDriver, type SimulatedDriverOptions } from "@platforma/providers";
 import { buildServer } from "@platforma/api-app/server";
 import { createWorker } from "@platforma/worker-app/run-worker";
@@ -25,6 +26,8 @@ export interface StackOptions {
   /** Replace the Temporal starter (for tests about admission only, never the only test of a path). */
   workflows?: WorkflowStarter;
   provider?: Omit<SimulatedDriverOptions, "db">;
+  /** Run the outbox relay in this process, publishing to the test broker. */
+  relay?: boolean;
   tenantStateCacheMs?: number;
   poolSize?: number;
 }
@@ -82,6 +85,13 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     workerRun = worker.run();
   }
 
+  let relay: Relay | null = null;
+  if (opts.relay) {
+    await ensureTopics(testEnv.kafkaBrokers);
+    relay = createRelay({ db: system.db, brokers: testEnv.kafkaBrokers, pollIntervalMs: 50 });
+    relay.start();
+  }
+
   const deps: ApiDeps = {
     db: app.db,
     systemDb: system.db,
@@ -119,6 +129,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     },
     async close() {
       await server.close();
+      await relay?.stop();
       if (worker) {
         worker.shutdown();
         await workerRun;

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command (`pnpm test`, and what CI runs). On a fresh machine it installs Node 24 and
+# pnpm, the dependencies, PostgreSQL, the Temporal dev server and a Kafka broker, starts what is not
+# already running (or uses DATABASE_URL / TEMPORAL_ADDRESS / KAFKA_BROKERS when given), then runs
+# typecheck, lint and every test suite against the real services.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+bash scripts/install-node.sh
+log "installing dependencies"
+pnpm install --frozen-lockfile --reporter=silent
+bash scripts/services.sh up
+eval "$(bash scripts/services.sh env)"
+
+log "typecheck"
+pnpm -s typecheck
+log "lint"
+pnpm -s lint
+log "tests"
+pnpm exec vitest run "$@"
