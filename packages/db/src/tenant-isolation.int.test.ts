@@ -197,14 +197,12 @@ async function seedTenantRows(db: SystemDb, tenantId: TenantId): Promise<void> {
       region: "eu-central-1",
       placement: "shared",
     });
-    await tx
-      .insert(outbox)
-      .values({
-        id: newId("event"),
-        tenantId,
-        topic: "platforma.tenants.v1",
-        type: "tenant.created.v1",
-        data: { tenantId, name: "isolation test", allowedRegions: [] },
-      });
+    await tx.insert(outbox).values({
+      id: newId("event"),
+      tenantId,
+      topic: "platforma.tenants.v1",
+      type: "tenant.created.v1",
+      data: { tenantId, name: "isolation test", allowedRegions: [] },
+    });
   });
 }
