@@ -9,15 +9,17 @@ import { createWorker } from "./run-worker.ts";
 const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL, base: { service: "worker" } });
 
+// Route the SDK's own logs (worker lifecycle, workflow `log.*` calls) into the process logger.
+const sdkLog = (level: string, message: string, meta?: Record<string, unknown>) =>
+  logger[level.toLowerCase() as "trace" | "debug" | "info" | "warn" | "error"](meta ?? {}, message);
 Runtime.install({
   logger: {
-    log: (level, message, meta) =>
-      logger[level === "TRACE" ? "trace" : (level.toLowerCase() as "info")](meta ?? {}, message),
-    trace: (m, meta) => logger.trace(meta ?? {}, m),
-    debug: (m, meta) => logger.debug(meta ?? {}, m),
-    info: (m, meta) => logger.info(meta ?? {}, m),
-    warn: (m, meta) => logger.warn(meta ?? {}, m),
-    error: (m, meta) => logger.error(meta ?? {}, m),
+    log: sdkLog,
+    trace: (m, meta) => sdkLog("trace", m, meta),
+    debug: (m, meta) => sdkLog("debug", m, meta),
+    info: (m, meta) => sdkLog("info", m, meta),
+    warn: (m, meta) => sdkLog("warn", m, meta),
+    error: (m, meta) => sdkLog("error", m, meta),
   },
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: "WARN" }) } },
 });
