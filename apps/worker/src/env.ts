@@ -1,25 +1,19 @@
 import { z } from "zod";
+import { envFields, loadEnv as load } from "@platforma/config";
 
-const schema = z.object({
-  DATABASE_URL: z.string().url(),
+const envSchema = z.object({
+  DATABASE_URL: envFields.postgresUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   TEMPORAL_ADDRESS: z.string().default("127.0.0.1:7233"),
   TEMPORAL_NAMESPACE: z.string().default("default"),
   TEMPORAL_TASK_QUEUE: z.string().default("platforma"),
   /** Simulated provider: added latency per operation, for demos. */
   PROVIDER_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  HEALTH_PORT: envFields.port.optional(),
+  LOG_LEVEL: envFields.logLevel,
 });
 
-export type WorkerEnv = z.infer<typeof schema>;
+export type WorkerEnv = z.infer<typeof envSchema>;
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
-    process.stderr.write(`invalid configuration:\n${lines.join("\n")}\n`);
-    process.exit(2);
-  }
-  return parsed.data;
-}
+export const loadEnv = (source: NodeJS.ProcessEnv = process.env): WorkerEnv =>
+  load("worker", envSchema, source);

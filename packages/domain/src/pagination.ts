@@ -1,3 +1,5 @@
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import { DomainError } from "@platforma/contracts";
 
 export interface Page<T> {
@@ -24,4 +26,30 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
   throw new DomainError("invalid_input", "invalid cursor", {
     issues: [{ path: ["cursor"], message: "invalid cursor" }],
   });
+}
+
+/**
+ * Newest-first keyset pagination over (created_at, id): the filter for rows after `cursor`, and
+ * the ordering. Stable under concurrent inserts, unlike OFFSET.
+ */
+export function newestFirst(columns: { createdAt: PgColumn; id: PgColumn }, cursor: string | undefined) {
+  const after = decodeCursor(cursor);
+  const where: SQL | undefined = after
+    ? or(lt(columns.createdAt, after.at), and(eq(columns.createdAt, after.at), lt(columns.id, after.id)))
+    : undefined;
+  return { where, orderBy: [desc(columns.createdAt), desc(columns.id)] as const };
+}
+
+/** Cuts the `limit + 1` rows a query fetched into a page and the cursor of the next one. */
+export function toPage<R extends { createdAt: Date; id: string }, T>(
+  rows: R[],
+  limit: number,
+  toDto: (row: R) => T,
+): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toDto),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
 }

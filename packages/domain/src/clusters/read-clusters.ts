@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { DomainError, type ClusterId, type TenantId } from "@platforma/contracts";
 import { clusters, withTenant, type AppDb } from "@platforma/db";
-import { decodeCursor, encodeCursor, type Page } from "../pagination.ts";
+import { newestFirst, toPage, type Page } from "../pagination.ts";
 import { toClusterDto, type ClusterDto } from "./cluster-dto.ts";
 
 export async function getCluster(db: AppDb, tenantId: TenantId, id: ClusterId): Promise<ClusterDto> {
@@ -16,26 +16,14 @@ export async function listClusters(
   tenantId: TenantId,
   opts: { limit: number; cursor?: string | undefined },
 ): Promise<Page<ClusterDto>> {
-  const after = decodeCursor(opts.cursor);
+  const { where, orderBy } = newestFirst(clusters, opts.cursor);
   const rows = await withTenant(db, tenantId, (tx) =>
     tx
       .select()
       .from(clusters)
-      .where(
-        after
-          ? or(
-              lt(clusters.createdAt, after.at),
-              and(eq(clusters.createdAt, after.at), lt(clusters.id, after.id as ClusterId)),
-            )
-          : undefined,
-      )
-      .orderBy(desc(clusters.createdAt), desc(clusters.id))
+      .where(where)
+      .orderBy(...orderBy)
       .limit(opts.limit + 1),
   );
-  const page = rows.slice(0, opts.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toClusterDto),
-    nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null,
-  };
+  return toPage(rows, opts.limit, toClusterDto);
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { DomainError, type OrderId, type TenantId } from "@platforma/contracts";
 import { orders, withTenant, type AppDb } from "@platforma/db";
-import { decodeCursor, encodeCursor, type Page } from "../pagination.ts";
+import { newestFirst, toPage, type Page } from "../pagination.ts";
 import { toOrderDto, type OrderDto } from "./order-dto.ts";
 
 export async function getOrder(db: AppDb, tenantId: TenantId, id: OrderId): Promise<OrderDto> {
@@ -16,26 +16,14 @@ export async function listOrders(
   tenantId: TenantId,
   opts: { limit: number; cursor?: string | undefined },
 ): Promise<Page<OrderDto>> {
-  const after = decodeCursor(opts.cursor);
+  const { where, orderBy } = newestFirst(orders, opts.cursor);
   const rows = await withTenant(db, tenantId, (tx) =>
     tx
       .select()
       .from(orders)
-      .where(
-        after
-          ? or(
-              lt(orders.createdAt, after.at),
-              and(eq(orders.createdAt, after.at), lt(orders.id, after.id as OrderId)),
-            )
-          : undefined,
-      )
-      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .where(where)
+      .orderBy(...orderBy)
       .limit(opts.limit + 1),
   );
-  const page = rows.slice(0, opts.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toOrderDto),
-    nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null,
-  };
+  return toPage(rows, opts.limit, toOrderDto);
 }
