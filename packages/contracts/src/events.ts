@@ -9,10 +9,14 @@ export const TOPICS = {
   tenants: "platforma.tenants.v1",
   orders: "platforma.orders.v1",
   infrastructure: "platforma.infrastructure.v1",
+  quotas: "platforma.quotas.v1",
+  iam: "platforma.iam.v1",
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
 const region = z.string();
+const violation = z.object({ quota: z.string(), limit: z.number(), used: z.number(), requested: z.number() });
+const quotaLimits = z.record(z.string(), z.number());
 const orderRef = { orderId: z.string(), workflowId: z.string() };
 
 export const EVENT_CATALOGUE = {
@@ -56,6 +60,119 @@ export const EVENT_CATALOGUE = {
     topic: TOPICS.infrastructure,
     description: "Provisioning the cluster failed; it holds no capacity.",
     data: z.object({ clusterId: z.string(), orderId: z.string(), reason: z.string() }),
+  },
+  "instance.requested.v1": {
+    topic: TOPICS.infrastructure,
+    description: "An instance row was created in state `provisioning` (its cores and memory are reserved).",
+    data: z.object({
+      instanceId: z.string(),
+      clusterId: z.string(),
+      orderId: z.string(),
+      cpuCores: z.number(),
+      memoryGb: z.number(),
+    }),
+  },
+  "instance.ready.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The instance is running.",
+    data: z.object({ instanceId: z.string(), clusterId: z.string(), orderId: z.string() }),
+  },
+  "instance.failed.v1": {
+    topic: TOPICS.infrastructure,
+    description: "Provisioning the instance failed; its quota was given back.",
+    data: z.object({
+      instanceId: z.string(),
+      clusterId: z.string(),
+      orderId: z.string(),
+      reason: z.string(),
+    }),
+  },
+  "instance.deleted.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The instance was deprovisioned; its quota was given back.",
+    data: z.object({ instanceId: z.string(), clusterId: z.string(), orderId: z.string() }),
+  },
+  "storage_pool.requested.v1": {
+    topic: TOPICS.infrastructure,
+    description: "A storage pool row was created in state `provisioning` (its size is reserved).",
+    data: z.object({
+      storagePoolId: z.string(),
+      clusterId: z.string(),
+      orderId: z.string(),
+      backend: z.string(),
+      sizeTb: z.number(),
+    }),
+  },
+  "storage_pool.ready.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The storage pool is usable.",
+    data: z.object({ storagePoolId: z.string(), clusterId: z.string(), orderId: z.string() }),
+  },
+  "storage_pool.failed.v1": {
+    topic: TOPICS.infrastructure,
+    description: "Provisioning the storage pool failed; its quota was given back.",
+    data: z.object({
+      storagePoolId: z.string(),
+      clusterId: z.string(),
+      orderId: z.string(),
+      reason: z.string(),
+    }),
+  },
+  "storage_pool.deleted.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The storage pool was deprovisioned; its quota was given back.",
+    data: z.object({ storagePoolId: z.string(), clusterId: z.string(), orderId: z.string() }),
+  },
+  "quota.rejected.v1": {
+    topic: TOPICS.quotas,
+    description: "A request was refused because it did not fit the tenant's quotas.",
+    data: z.object({ operation: z.string(), violations: z.array(violation) }),
+  },
+  "quota.limits_updated.v1": {
+    topic: TOPICS.quotas,
+    description: "An operator changed the tenant's limits.",
+    data: z.object({ previous: quotaLimits, limits: quotaLimits, updatedBy: z.string() }),
+  },
+  "quota.usage_corrected.v1": {
+    topic: TOPICS.quotas,
+    description: "The reconciler found recorded usage different from the resource tables and repaired it.",
+    data: z.object({ quota: z.string(), recorded: z.number(), actual: z.number() }),
+  },
+  "user.invited.v1": {
+    topic: TOPICS.iam,
+    description: "A user was invited to the tenant.",
+    data: z.object({ userId: z.string(), roles: z.array(z.string()), invitedBy: z.string() }),
+  },
+  "user.roles_updated.v1": {
+    topic: TOPICS.iam,
+    description: "A user's roles changed.",
+    data: z.object({
+      userId: z.string(),
+      roles: z.array(z.string()),
+      previousRoles: z.array(z.string()),
+      updatedBy: z.string(),
+    }),
+  },
+  "user.removed.v1": {
+    topic: TOPICS.iam,
+    description: "A user was removed from the tenant.",
+    data: z.object({ userId: z.string(), removedBy: z.string() }),
+  },
+  "api_key.created.v1": {
+    topic: TOPICS.iam,
+    description: "An API key was created (never carries the secret).",
+    data: z.object({
+      keyId: z.string(),
+      name: z.string(),
+      scopes: z.array(z.string()),
+      expiresAt: z.string().nullable(),
+      createdBy: z.string(),
+    }),
+  },
+  "api_key.revoked.v1": {
+    topic: TOPICS.iam,
+    description: "An API key was revoked; it is refused from now on.",
+    data: z.object({ keyId: z.string(), revokedBy: z.string() }),
   },
 } as const;
 

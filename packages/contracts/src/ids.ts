@@ -6,6 +6,9 @@ export const ID_PREFIXES = {
   user: "usr",
   order: "ord",
   cluster: "cls",
+  instance: "ins",
+  storagePool: "stp",
+  apiKey: "key",
   event: "evt",
   allocation: "alc",
   request: "req",
@@ -19,6 +22,9 @@ export type UserId = Id<"user">;
 export type OrderId = Id<"order">;
 export type ClusterId = Id<"cluster">;
 export type EventId = Id<"event">;
+export type InstanceId = Id<"instance">;
+export type StoragePoolId = Id<"storagePool">;
+export type ApiKeyId = Id<"apiKey">;
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 const BODY_LENGTH = 20;

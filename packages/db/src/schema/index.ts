@@ -5,4 +5,7 @@ export * from "./orders.ts";
 export * from "./clusters.ts";
 export * from "./outbox.ts";
 export * from "./inventory.ts";
+export * from "./instances.ts";
+export * from "./storage-pools.ts";
+export * from "./api-keys.ts";
 export { TENANT_POLICY_NAME } from "./tenant-table.ts";

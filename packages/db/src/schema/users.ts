@@ -10,6 +10,9 @@ export const users = pgTable(
     email: text("email").notNull(),
     displayName: text("display_name"),
     roles: text("roles").array().notNull().default([]),
+    /** `invited` until the person first signs in through the identity provider. */
+    status: text("status").$type<"invited" | "active">().notNull().default("invited"),
+    invitedBy: text("invited_by"),
     ...timestamps,
   },
   (t) => [
