@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
+import { outbox } from "@platforma/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatformaClient, errorDataOf } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
@@ -49,8 +50,9 @@ describe("quota admission (max_clusters)", () => {
         violations: [{ quota: "max_clusters", limit: 10, used: 10, requested: 1 }],
       });
     }
-    // 1 tenant.created + 2 events per admitted order; rejected requests wrote nothing.
-    expect(await counts(tenantId)).toEqual({ clusters: 10, orders: 10, events: 21, used: 10 });
+    // 1 tenant.created + 2 events per admitted order + 1 quota.rejected per refusal; refused
+    // requests wrote nothing else.
+    expect(await counts(tenantId)).toEqual({ clusters: 10, orders: 10, events: 51, used: 10 });
     expect(starter.started.filter((s) => s.tenantId === tenantId)).toHaveLength(10);
   });
 
@@ -66,7 +68,20 @@ describe("quota admission (max_clusters)", () => {
       reason: "quota_exceeded",
       violations: [{ quota: "max_clusters", limit: 10, used: 10, requested: 1 }],
     });
-    expect(await counts(tenantId)).toEqual(before);
+    expect(await counts(tenantId)).toEqual({ ...before, events: (before?.events ?? 0) + 1 });
+    const [last] = await stack.deps.systemDb
+      .select()
+      .from(outbox)
+      .where(eq(outbox.tenantId, tenantId))
+      .orderBy(desc(outbox.seq))
+      .limit(1);
+    expect(last).toMatchObject({
+      type: "quota.rejected.v1",
+      data: {
+        operation: "clusters.create",
+        violations: [{ quota: "max_clusters", limit: 10, used: 10, requested: 1 }],
+      },
+    });
   });
 
   it("keeps tenants' quotas independent", async () => {

@@ -10,6 +10,7 @@ import {
 import { clusters, orders, withTenant, type AppDb, type Placement, type TenantTx } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import { admitQuota } from "../quotas/admit-quota.ts";
+import { recordingQuotaRejections } from "../quotas/record-rejection.ts";
 import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
 import type { TenantAccessInfo } from "../tenants/tenant-access.ts";
 import type { WorkflowStarter } from "../workflows/workflow-starter.ts";
@@ -62,7 +63,9 @@ export async function createCluster(
     });
   }
 
-  const placed = await placeOrder(deps.db, tenantId, input).catch(async (err: unknown) => {
+  const placed = await recordingQuotaRejections(deps.db, tenantId, "clusters.create", () =>
+    placeOrder(deps.db, tenantId, input),
+  ).catch(async (err: unknown) => {
     const pg = pgErrorOf(err);
     if (
       pg?.code === UNIQUE_VIOLATION &&
