@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The benchmark command (`pnpm bench`). Like `pnpm test`, it installs what is missing and starts the
+# local services (or uses DATABASE_URL / TEMPORAL_ADDRESS / KAFKA_BROKERS when given), then runs the
+# benchmarks, which print numbers and full/bare ratios side by side and assert nothing about time.
+# Usage: pnpm bench [--duration S] [--warmup S] [--connections N] [--pool N] [--tenant-cache-ms MS]
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+bash scripts/install-node.sh
+log "installing dependencies"
+pnpm install --frozen-lockfile --reporter=silent
+bash scripts/services.sh up
+eval "$(bash scripts/services.sh env)"
+
+log "benchmarks"
+node bench/src/main.ts "$@"
