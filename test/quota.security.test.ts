@@ -78,7 +78,7 @@ describe("quota admission (max_clusters)", () => {
     expect(last).toMatchObject({
       type: "quota.rejected.v1",
       data: {
-        operation: "clusters.create",
+        operation: "cluster.create",
         violations: [{ quota: "max_clusters", limit: 10, used: 10, requested: 1 }],
       },
     });

@@ -80,6 +80,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       namespace: "default",
       taskQueue,
       db: app.db,
+      systemDb: system.db,
       provider: createSimulatedDriver({ db: app.db, ...opts.provider }),
     });
     workerRun = worker.run();

@@ -1,10 +1,12 @@
 import { createServer } from "node:http";
 import { NativeConnection, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
 import { pino } from "pino";
-import { createDb } from "@platforma/db";
+import { Client, Connection } from "@temporalio/client";
+import { createDb, createSystemDb } from "@platforma/db";
 import { createSimulatedDriver } from "@platforma/providers";
 import { loadEnv } from "./env.ts";
 import { createWorker } from "./run-worker.ts";
+import { ensureQuotaReconcileSchedule } from "./schedules.ts";
 
 const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL, base: { service: "worker" } });
@@ -29,12 +31,18 @@ const db = createDb({
   max: env.DATABASE_POOL_SIZE,
   applicationName: "platforma-worker",
 });
+const system = createSystemDb({
+  url: env.DATABASE_SYSTEM_URL,
+  max: 2,
+  applicationName: "platforma-worker-system",
+});
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createWorker({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
   taskQueue: env.TEMPORAL_TASK_QUEUE,
   db: db.db,
+  systemDb: system.db,
   provider: createSimulatedDriver({ db: db.db, latencyMs: env.PROVIDER_LATENCY_MS }),
 });
 
@@ -46,9 +54,21 @@ if (env.HEALTH_PORT !== undefined) {
   }).listen(env.HEALTH_PORT, "0.0.0.0");
 }
 
+if (env.QUOTA_RECONCILE_INTERVAL_SECONDS > 0) {
+  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  await ensureQuotaReconcileSchedule(
+    new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
+    {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      intervalSeconds: env.QUOTA_RECONCILE_INTERVAL_SECONDS,
+    },
+  );
+  await clientConnection.close();
+}
+
 // Worker.run resolves after shutdown() (SIGINT/SIGTERM by default) once in-flight tasks drain.
 logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, "worker running");
 await worker.run();
 await connection.close();
-await db.close();
+await Promise.all([db.close(), system.close()]);
 logger.info("worker stopped");

@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection } from "@temporalio/worker";
 import { WORKFLOW_NAMES } from "@platforma/contracts/workflows";
-import type { AppDb } from "@platforma/db";
+import type { AppDb, SystemDb } from "@platforma/db";
 import type { ProviderDriver } from "@platforma/providers";
 import { createActivities } from "@platforma/workflows/activities";
 import * as workflows from "@platforma/workflows/workflows";
@@ -11,6 +11,7 @@ export interface RunWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: AppDb;
+  systemDb: SystemDb;
   provider: ProviderDriver;
   /** A prebuilt bundle (production); without it, workflows are bundled at start-up. */
   workflowBundle?: { codePath: string };
@@ -29,7 +30,7 @@ export async function createWorker(opts: RunWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ db: opts.db, provider: opts.provider }),
+    activities: createActivities({ db: opts.db, systemDb: opts.systemDb, provider: opts.provider }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }

@@ -1,4 +1,4 @@
-import type { ClusterId, OrderId, TenantId } from "./ids.ts";
+import type { ClusterId, InstanceId, OrderId, StoragePoolId, TenantId } from "./ids.ts";
 
 /** The one task queue the worker polls; workflows and activities share it. */
 export const TASK_QUEUE = "platforma";
@@ -13,7 +13,12 @@ export const workflowIds = {
 };
 
 /** Workflow names, as exported by the workflows bundle; the worker asserts each one exists. */
-export const WORKFLOW_NAMES = { provisionCluster: "provisionCluster" } as const;
+export const WORKFLOW_NAMES = {
+  provisionCluster: "provisionCluster",
+  provisionResource: "provisionResource",
+  deprovisionResource: "deprovisionResource",
+  reconcileQuotas: "reconcileQuotas",
+} as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[keyof typeof WORKFLOW_NAMES];
 
 export interface ProvisionClusterInput {
@@ -27,3 +32,22 @@ export interface ProvisionClusterResult {
   state: "completed" | "failed";
   reason?: string;
 }
+
+/** Resources inside a cluster that are provisioned and deprovisioned through orders. */
+export type ResourceKind = "instance" | "storagePool";
+
+export interface ResourceOrderInput {
+  tenantId: TenantId;
+  orderId: OrderId;
+  kind: ResourceKind;
+  resourceId: InstanceId | StoragePoolId;
+  clusterId: ClusterId;
+}
+
+export interface ResourceOrderResult {
+  state: "completed" | "failed";
+  reason?: string;
+}
+
+/** The schedule that recounts every tenant's usage and repairs drift. */
+export const QUOTA_RECONCILE_SCHEDULE_ID = "quota-reconciler";

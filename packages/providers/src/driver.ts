@@ -1,10 +1,19 @@
-import type { ClusterId, TenantId } from "@platforma/contracts";
+import type { ClusterId, ResourceKind, TenantId } from "@platforma/contracts";
 
 export interface ClusterAllocationRequest {
   tenantId: TenantId;
   clusterId: ClusterId;
   region: string;
   /** Idempotency: the same key never allocates twice. */
+  requestKey: string;
+}
+
+export interface ResourceRequest {
+  tenantId: TenantId;
+  clusterId: ClusterId;
+  kind: ResourceKind;
+  resourceId: string;
+  /** Idempotency: the same key never provisions twice, and releasing it twice is harmless. */
   requestKey: string;
 }
 
@@ -22,4 +31,6 @@ export interface ProviderDriver {
   readonly name: string;
   allocateCluster(req: ClusterAllocationRequest): Promise<ClusterAllocation>;
   releaseCluster(req: ClusterAllocationRequest): Promise<void>;
+  provisionResource(req: ResourceRequest): Promise<void>;
+  releaseResource(req: ResourceRequest): Promise<void>;
 }

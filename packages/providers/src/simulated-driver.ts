@@ -1,14 +1,19 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@platforma/contracts";
-import { allocations, regions, withTenant, type AppDb } from "@platforma/db";
-import type { ClusterAllocation, ProviderDriver } from "./driver.ts";
+import { allocations, clusters, regions, withTenant, type AppDb } from "@platforma/db";
+import type { ClusterAllocation, ProviderDriver, ResourceRequest } from "./driver.ts";
+
+type Operation = "allocateCluster" | "releaseCluster" | "provisionResource" | "releaseResource";
 
 export interface SimulatedDriverOptions {
   db: AppDb;
   /** Added before each operation, to make demos and timing-sensitive tests realistic. */
   latencyMs?: number;
-  /** Fails the named operation with a retryable error, for tests and demos. */
-  failures?: Partial<Record<"allocateCluster" | "releaseCluster", "error">>;
+  /**
+   * Fails the named operation, for tests and demos: `error` is a transient failure (retried),
+   * `capacity` a final one (`capacity_unavailable`).
+   */
+  failures?: Partial<Record<Operation, "error" | "capacity">>;
 }
 
 /**
@@ -20,8 +25,11 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
   const { db } = opts;
   const pause = () =>
     opts.latencyMs ? new Promise((r) => setTimeout(r, opts.latencyMs)) : Promise.resolve();
-  const maybeFail = (op: "allocateCluster" | "releaseCluster") => {
-    if (opts.failures?.[op] === "error") throw new Error(`simulated failure in ${op}`);
+  const maybeFail = (op: Operation) => {
+    const failure = opts.failures?.[op];
+    if (failure === "error") throw new Error(`simulated failure in ${op}`);
+    if (failure === "capacity")
+      throw new DomainError("capacity_unavailable", `simulated: no capacity for ${op}`);
   };
 
   return {
@@ -89,6 +97,40 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
             .where(eq(regions.name, r.region));
         }
       });
+    },
+
+    async provisionResource(req: ResourceRequest): Promise<void> {
+      await pause();
+      maybeFail("provisionResource");
+      await withTenant(db, req.tenantId, async (tx) => {
+        const [cluster] = await tx
+          .select({ region: clusters.region })
+          .from(clusters)
+          .where(eq(clusters.id, req.clusterId));
+        if (!cluster) throw new DomainError("not_found", `cluster ${req.clusterId} not found`);
+        await tx
+          .insert(allocations)
+          .values({
+            id: `alc_${req.requestKey}`,
+            tenantId: req.tenantId,
+            requestKey: req.requestKey,
+            clusterId: req.clusterId,
+            region: cluster.region,
+            kind: req.kind,
+          })
+          .onConflictDoNothing();
+      });
+    },
+
+    async releaseResource(req: ResourceRequest): Promise<void> {
+      await pause();
+      maybeFail("releaseResource");
+      await withTenant(db, req.tenantId, (tx) =>
+        tx
+          .update(allocations)
+          .set({ releasedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(allocations.requestKey, req.requestKey), isNull(allocations.releasedAt))),
+      );
     },
   };
 }

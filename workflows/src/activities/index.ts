@@ -1,11 +1,28 @@
 import { ApplicationFailure } from "@temporalio/common";
-import { DomainError, type ProvisionClusterInput } from "@platforma/contracts";
-import type { AppDb } from "@platforma/db";
-import { completeClusterOrder, failClusterOrder, markOrderStep } from "@platforma/domain";
+import {
+  DomainError,
+  type OrderId,
+  type ProvisionClusterInput,
+  type ResourceOrderInput,
+  type TenantId,
+} from "@platforma/contracts";
+import type { AppDb, SystemDb } from "@platforma/db";
+import {
+  completeClusterOrder,
+  completeResourceDeletion,
+  completeResourceProvisioning,
+  failClusterOrder,
+  failResourceProvisioning,
+  markOrderStep,
+  reconcileUsage,
+  tenantsToReconcile,
+} from "@platforma/domain";
 import type { ProviderDriver } from "@platforma/providers";
 
 export interface ActivityDeps {
   db: AppDb;
+  /** Only for cross-tenant reads (the reconciler's tenant list); tenant work goes through `db`. */
+  systemDb: SystemDb;
   provider: ProviderDriver;
 }
 
@@ -29,32 +46,68 @@ async function domainFailuresAreFinal<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One allocation per resource: provisioning and every release use the same key. */
+const resourceKey = (input: ResourceOrderInput) => `${input.kind}.${input.resourceId}`;
+const clusterKey = (input: ProvisionClusterInput) => `${input.orderId}.compute`;
+
 /** Activities are thin: each opens its own tenant transaction from the tenant id in its input. */
 export function createActivities(deps: ActivityDeps) {
   const { db, provider } = deps;
-  const requestKey = (input: ProvisionClusterInput) => `${input.orderId}.compute`;
   return {
-    async markClusterStep(
-      input: ProvisionClusterInput,
+    async markOrderStep(
+      order: { tenantId: TenantId; orderId: OrderId },
       step: string,
       state: "running" | "done",
     ): Promise<void> {
-      await markOrderStep(db, input.tenantId, input.orderId, { name: step, state });
+      await markOrderStep(db, order.tenantId, order.orderId, { name: step, state });
     },
+
     async allocateClusterCapacity(input: ProvisionClusterInput): Promise<string> {
       return domainFailuresAreFinal(async () => {
-        const allocation = await provider.allocateCluster({ ...input, requestKey: requestKey(input) });
+        const allocation = await provider.allocateCluster({ ...input, requestKey: clusterKey(input) });
         return allocation.allocationId;
       });
     },
     async releaseClusterCapacity(input: ProvisionClusterInput): Promise<void> {
-      await provider.releaseCluster({ ...input, requestKey: requestKey(input) });
+      await provider.releaseCluster({ ...input, requestKey: clusterKey(input) });
     },
     async completeClusterOrder(input: ProvisionClusterInput): Promise<void> {
       await completeClusterOrder(db, input);
     },
     async failClusterOrder(input: ProvisionClusterInput, reason: string, message: string): Promise<void> {
       await failClusterOrder(db, { ...input, reason, message });
+    },
+
+    async provisionResource(input: ResourceOrderInput): Promise<void> {
+      await domainFailuresAreFinal(() =>
+        provider.provisionResource({ ...input, requestKey: resourceKey(input) }),
+      );
+    },
+    async releaseResource(input: ResourceOrderInput): Promise<void> {
+      await provider.releaseResource({ ...input, requestKey: resourceKey(input) });
+    },
+    async completeResourceProvisioning(input: ResourceOrderInput): Promise<void> {
+      await completeResourceProvisioning(db, input);
+    },
+    async failResourceProvisioning(
+      input: ResourceOrderInput,
+      reason: string,
+      message: string,
+    ): Promise<void> {
+      await failResourceProvisioning(db, input, reason, message);
+    },
+    async completeResourceDeletion(input: ResourceOrderInput): Promise<void> {
+      await completeResourceDeletion(db, input);
+    },
+
+    async listTenantsToReconcile(): Promise<TenantId[]> {
+      return tenantsToReconcile(deps.systemDb);
+    },
+    /** Returns the number of corrections made. */
+    async reconcileTenantUsage(tenantIds: TenantId[]): Promise<number> {
+      let corrections = 0;
+      for (const tenantId of tenantIds) corrections += (await reconcileUsage(db, tenantId)).length;
+      return corrections;
     },
   };
 }

@@ -1,1 +1,3 @@
 export { provisionCluster } from "./provision-cluster.ts";
+export { provisionResource, deprovisionResource } from "./resource-orders.ts";
+export { reconcileQuotas } from "./reconcile-quotas.ts";

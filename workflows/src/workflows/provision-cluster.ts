@@ -1,23 +1,11 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  log,
-  proxyActivities,
-} from "@temporalio/workflow";
+import { CancellationScope, log, proxyActivities } from "@temporalio/workflow";
 import type { ProvisionClusterInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
+import { failureReason } from "./failure-reason.ts";
 
 const db = proxyActivities<Activities>(DB_STEP);
 const provider = proxyActivities<Activities>(PROVIDER_STEP);
-
-function failureReason(err: unknown): { reason: string; message: string } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure)
-    return { reason: cause.type ?? "provisioning_failed", message: cause.message };
-  return { reason: "provisioning_failed", message: err instanceof Error ? err.message : String(err) };
-}
 
 /**
  * Provisions a shared-placement cluster: allocate capacity in the provider's inventory, then mark
@@ -27,11 +15,11 @@ function failureReason(err: unknown): { reason: string; message: string } {
 export async function provisionCluster(input: ProvisionClusterInput): Promise<ProvisionClusterResult> {
   let allocated = false;
   try {
-    await db.markClusterStep(input, "compute", "running");
+    await db.markOrderStep(input, "compute", "running");
     // Registered before the step: a timeout may hide an allocation that did happen.
     allocated = true;
     await provider.allocateClusterCapacity(input);
-    await db.markClusterStep(input, "compute", "done");
+    await db.markOrderStep(input, "compute", "done");
     await db.completeClusterOrder(input);
     log.info("cluster provisioned", { orderId: input.orderId, clusterId: input.clusterId });
     return { state: "completed" };

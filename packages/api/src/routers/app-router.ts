@@ -6,6 +6,16 @@ import { getOrderProcedure } from "./orders/get.ts";
 import { listOrdersProcedure } from "./orders/list.ts";
 import { createTenantProcedure } from "./tenants/create.ts";
 import { getTenantProcedure } from "./tenants/get.ts";
+import { updateTenantQuotasProcedure } from "./tenants/update-quotas.ts";
+import { createInstanceProcedure } from "./instances/create.ts";
+import { deleteInstanceProcedure } from "./instances/delete.ts";
+import { getInstanceProcedure } from "./instances/get.ts";
+import { listInstancesProcedure } from "./instances/list.ts";
+import { createStoragePoolProcedure } from "./storage/create.ts";
+import { deleteStoragePoolProcedure } from "./storage/delete.ts";
+import { listStoragePoolsProcedure } from "./storage/list.ts";
+import { checkQuotaProcedure } from "./quotas/check.ts";
+import { getQuotasProcedure } from "./quotas/get.ts";
 import { listTenantsProcedure } from "./tenants/list.ts";
 
 export const appRouter = router({
@@ -14,11 +24,27 @@ export const appRouter = router({
     create: createTenantProcedure,
     get: getTenantProcedure,
     list: listTenantsProcedure,
+    updateQuotas: updateTenantQuotasProcedure,
   }),
   clusters: router({
     create: createClusterProcedure,
     get: getClusterProcedure,
     list: listClustersProcedure,
+  }),
+  instances: router({
+    create: createInstanceProcedure,
+    get: getInstanceProcedure,
+    list: listInstancesProcedure,
+    delete: deleteInstanceProcedure,
+  }),
+  storage: router({
+    create: createStoragePoolProcedure,
+    list: listStoragePoolsProcedure,
+    delete: deleteStoragePoolProcedure,
+  }),
+  quotas: router({
+    get: getQuotasProcedure,
+    check: checkQuotaProcedure,
   }),
   orders: router({
     get: getOrderProcedure,

@@ -1,21 +1,12 @@
 import { eq } from "drizzle-orm";
-import {
-  DomainError,
-  newId,
-  workflowIds,
-  type ClusterId,
-  type QuotaRequest,
-  type TenantId,
-} from "@platforma/contracts";
-import { clusters, orders, withTenant, type AppDb, type Placement, type TenantTx } from "@platforma/db";
+import { DomainError, newId, type TenantId } from "@platforma/contracts";
+import { clusters, type AppDb, type Placement } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
-import { admitQuota } from "../quotas/admit-quota.ts";
-import { recordingQuotaRejections } from "../quotas/record-rejection.ts";
-import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
+import { placeOrder } from "../orders/place-order.ts";
+import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import type { TenantAccessInfo } from "../tenants/tenant-access.ts";
 import type { WorkflowStarter } from "../workflows/workflow-starter.ts";
 import { toClusterDto, type ClusterDto } from "./cluster-dto.ts";
-import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 
 export interface CreateClusterInput {
   name: string;
@@ -24,19 +15,9 @@ export interface CreateClusterInput {
   idempotencyKey?: string | undefined;
 }
 
-export interface CreateClusterDeps {
+export interface OrderDeps {
   db: AppDb;
   workflows: WorkflowStarter;
-}
-
-const CLUSTER_QUOTA: QuotaRequest = { max_clusters: 1 };
-
-async function findByIdempotencyKey(tx: TenantTx, key: string) {
-  const [order] = await tx.select().from(orders).where(eq(orders.idempotencyKey, key));
-  if (!order) return null;
-  const [cluster] = await tx.select().from(clusters).where(eq(clusters.orderId, order.id));
-  if (!cluster) return null;
-  return { order, cluster };
 }
 
 /**
@@ -45,7 +26,7 @@ async function findByIdempotencyKey(tx: TenantTx, key: string) {
  * with the same idempotency key returns the same order and never provisions twice.
  */
 export async function createCluster(
-  deps: CreateClusterDeps,
+  deps: OrderDeps,
   tenant: TenantAccessInfo,
   input: CreateClusterInput,
 ): Promise<{ cluster: ClusterDto; order: OrderDto }> {
@@ -63,83 +44,35 @@ export async function createCluster(
     });
   }
 
-  const placed = await recordingQuotaRejections(deps.db, tenantId, "clusters.create", () =>
-    placeOrder(deps.db, tenantId, input),
-  ).catch(async (err: unknown) => {
-    const pg = pgErrorOf(err);
-    if (
-      pg?.code === UNIQUE_VIOLATION &&
-      pg.constraint === "orders_tenant_id_idempotency_key_uq" &&
-      input.idempotencyKey
-    ) {
-      // A concurrent request with the same key won the race: answer with its order.
-      const existing = await withTenant(deps.db, tenantId, (tx) =>
-        findByIdempotencyKey(tx, input.idempotencyKey ?? ""),
-      );
-      if (existing) return existing;
-    }
-    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === "clusters_tenant_id_name_uq") {
-      throw new DomainError(
-        "conflict",
-        `a cluster named ${input.name} already exists`,
-        { name: input.name },
-        { cause: err },
-      );
-    }
-    throw err;
+  const request = { name: input.name, region: input.region, placement: input.placement };
+  const { order, resource: cluster } = await placeOrder(deps.db, tenantId, {
+    kind: "cluster.create",
+    idempotencyKey: input.idempotencyKey,
+    request,
+    reserve: { max_clusters: 1 },
+    conflicts: { clusters_tenant_id_name_uq: `a cluster named ${input.name} already exists` },
+    async write(tx, orderId) {
+      const [row] = await tx
+        .insert(clusters)
+        .values({ id: newId("cluster"), tenantId, orderId, ...request })
+        .returning();
+      if (!row) throw new Error("cluster insert returned no row");
+      await appendEvent(tx, tenantId, "cluster.requested.v1", { clusterId: row.id, orderId, ...request });
+      return row;
+    },
+    async find(tx, orderId) {
+      const [row] = await tx.select().from(clusters).where(eq(clusters.orderId, orderId));
+      return row ?? null;
+    },
   });
 
   // Started after commit so the workflow never sees rows that might roll back. A retry of the same
   // request reaches this line again and attaches to the same execution (USE_EXISTING).
   await deps.workflows.startProvisionCluster({
     tenantId,
-    orderId: placed.order.id,
-    clusterId: placed.cluster.id,
-    region: placed.cluster.region,
+    orderId: order.id,
+    clusterId: cluster.id,
+    region: cluster.region,
   });
-  return { cluster: toClusterDto(placed.cluster), order: toOrderDto(placed.order) };
-}
-
-function placeOrder(db: AppDb, tenantId: TenantId, input: CreateClusterInput) {
-  return withTenant(db, tenantId, async (tx) => {
-    if (input.idempotencyKey) {
-      const existing = await findByIdempotencyKey(tx, input.idempotencyKey);
-      if (existing) return existing;
-    }
-    await admitQuota(tx, tenantId, CLUSTER_QUOTA);
-    const orderId = newId("order");
-    const clusterId: ClusterId = newId("cluster");
-    const request = { name: input.name, region: input.region, placement: input.placement };
-    const [order] = await tx
-      .insert(orders)
-      .values({
-        id: orderId,
-        tenantId,
-        kind: "cluster.create",
-        idempotencyKey: input.idempotencyKey ?? null,
-        request,
-        reserved: CLUSTER_QUOTA,
-        workflowId: workflowIds.order(orderId),
-      })
-      .returning();
-    const [cluster] = await tx
-      .insert(clusters)
-      .values({ id: clusterId, tenantId, orderId, ...request })
-      .returning();
-    if (!order || !cluster) throw new Error("insert returned no row");
-    await appendEvent(tx, tenantId, "order.placed.v1", {
-      orderId,
-      workflowId: order.workflowId,
-      kind: order.kind,
-      request,
-    });
-    await appendEvent(tx, tenantId, "cluster.requested.v1", {
-      clusterId,
-      orderId,
-      name: input.name,
-      region: input.region,
-      placement: input.placement,
-    });
-    return { order, cluster };
-  });
+  return { cluster: toClusterDto(cluster), order: toOrderDto(order) };
 }

@@ -1,11 +1,7 @@
 import { z } from "zod";
 import { createTenant } from "@platforma/domain";
-import { QUOTA_NAMES } from "@platforma/contracts";
 import { operatorProcedure } from "../../trpc.ts";
-import { regionSchema } from "../schemas.ts";
-
-const quotaValue = z.number().int().min(0).max(1_000_000_000);
-const quotasInput = z.strictObject(Object.fromEntries(QUOTA_NAMES.map((q) => [q, quotaValue.optional()])));
+import { quotaRequestInput, regionSchema } from "../schemas.ts";
 
 export const createTenantProcedure = operatorProcedure
   .meta({ scopes: ["platform:admin"] })
@@ -14,7 +10,7 @@ export const createTenantProcedure = operatorProcedure
       name: z.string().trim().min(1).max(200),
       allowedRegions: z.array(regionSchema).min(1).max(50),
       dedicatedEntitled: z.boolean().default(false),
-      quotas: quotasInput.optional(),
+      quotas: quotaRequestInput.optional(),
     }),
   )
   .mutation(({ ctx, input }) => createTenant(ctx.deps.systemDb, input));

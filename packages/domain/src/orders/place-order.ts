@@ -1,0 +1,100 @@
+import { eq } from "drizzle-orm";
+import {
+  DomainError,
+  newId,
+  workflowIds,
+  type OrderId,
+  type QuotaRequest,
+  type TenantId,
+} from "@platforma/contracts";
+import { orders, withTenant, type AppDb, type TenantTx } from "@platforma/db";
+import { appendEvent } from "@platforma/events";
+import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
+import { admitQuota } from "../quotas/admit-quota.ts";
+import { recordingQuotaRejections } from "../quotas/record-rejection.ts";
+
+type OrderRow = typeof orders.$inferSelect;
+
+export interface OrderSpec<R> {
+  /** e.g. `cluster.create`, `instance.delete`; also the operation named in quota rejections. */
+  kind: string;
+  idempotencyKey?: string | undefined;
+  request: Record<string, unknown>;
+  /** Quota the order takes at admission (given back if it fails). */
+  reserve: QuotaRequest;
+  /** Writes the order's resource rows and their events, inside the order's transaction. */
+  write(tx: TenantTx, orderId: OrderId): Promise<R>;
+  /** Finds what `write` wrote for an existing order (idempotent retries). */
+  find(tx: TenantTx, orderId: OrderId): Promise<R | null>;
+  /** Unique constraints whose violation means a conflict with an existing resource. */
+  conflicts?: Record<string, string>;
+}
+
+const IDEMPOTENCY_CONSTRAINT = "orders_tenant_id_idempotency_key_uq";
+
+async function findByKey<R>(
+  tx: TenantTx,
+  spec: OrderSpec<R>,
+): Promise<{ order: OrderRow; resource: R } | null> {
+  if (!spec.idempotencyKey) return null;
+  const [order] = await tx.select().from(orders).where(eq(orders.idempotencyKey, spec.idempotencyKey));
+  if (!order) return null;
+  if (order.kind !== spec.kind) {
+    throw new DomainError("conflict", "the idempotency key was already used for a different request", {
+      idempotencyKey: spec.idempotencyKey,
+    });
+  }
+  const resource = await spec.find(tx, order.id);
+  return resource ? { order, resource } : null;
+}
+
+/**
+ * Places an order in one tenant transaction: quota admission, the order row, the resource rows and
+ * `order.placed`. A retry with the same idempotency key returns the first order (also when the two
+ * race). The caller starts the workflow after this returns, i.e. after commit.
+ */
+export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSpec<R>) {
+  const attempt = () =>
+    withTenant(db, tenantId, async (tx) => {
+      const existing = await findByKey(tx, spec);
+      if (existing) return existing;
+      await admitQuota(tx, tenantId, spec.reserve);
+      const orderId = newId("order");
+      const [order] = await tx
+        .insert(orders)
+        .values({
+          id: orderId,
+          tenantId,
+          kind: spec.kind,
+          idempotencyKey: spec.idempotencyKey ?? null,
+          request: spec.request,
+          reserved: spec.reserve,
+          workflowId: workflowIds.order(orderId),
+        })
+        .returning();
+      if (!order) throw new Error("order insert returned no row");
+      await appendEvent(tx, tenantId, "order.placed.v1", {
+        orderId,
+        workflowId: order.workflowId,
+        kind: spec.kind,
+        request: spec.request,
+      });
+      const resource = await spec.write(tx, orderId);
+      return { order, resource };
+    });
+
+  try {
+    return await recordingQuotaRejections(db, tenantId, spec.kind, attempt);
+  } catch (err) {
+    const pg = pgErrorOf(err);
+    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === IDEMPOTENCY_CONSTRAINT) {
+      // A concurrent request with the same key committed first: answer with its order.
+      const existing = await withTenant(db, tenantId, (tx) => findByKey(tx, spec));
+      if (existing) return existing;
+    }
+    const message =
+      pg?.code === UNIQUE_VIOLATION && pg.constraint ? spec.conflicts?.[pg.constraint] : undefined;
+    if (message) throw new DomainError("conflict", message, {}, { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,61 @@
+import { and, eq, inArray } from "drizzle-orm";
+import {
+  QUOTA_NAMES,
+  type QuotaName,
+  type QuotaRequest,
+  type QuotaViolation,
+  type TenantId,
+} from "@platforma/contracts";
+import { tenantQuotas, withTenant, type AppDb } from "@platforma/db";
+
+export interface QuotaUsage {
+  quota: QuotaName;
+  limit: number;
+  used: number;
+  /** How much more fits; zero when usage is at or above a (lowered) limit. */
+  headroom: number;
+}
+
+export async function getQuotas(db: AppDb, tenantId: TenantId): Promise<QuotaUsage[]> {
+  const rows = await withTenant(db, tenantId, (tx) => tx.select().from(tenantQuotas));
+  const byName = new Map(rows.map((r) => [r.quota, r]));
+  return QUOTA_NAMES.map((quota) => {
+    const row = byName.get(quota);
+    const limit = row?.limit ?? 0;
+    const used = row?.used ?? 0;
+    return { quota, limit, used, headroom: Math.max(limit - used, 0) };
+  });
+}
+
+/** A dry run of admission: the same violations a real request would get, nothing reserved or locked. */
+export async function checkQuota(
+  db: AppDb,
+  tenantId: TenantId,
+  request: QuotaRequest,
+): Promise<{ fits: boolean; violations: QuotaViolation[] }> {
+  const wanted = (Object.entries(request) as [QuotaName, number][]).filter(([, n]) => n > 0);
+  if (wanted.length === 0) return { fits: true, violations: [] };
+  const rows = await withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(tenantQuotas)
+      .where(
+        and(
+          eq(tenantQuotas.tenantId, tenantId),
+          inArray(
+            tenantQuotas.quota,
+            wanted.map(([q]) => q),
+          ),
+        ),
+      ),
+  );
+  const byName = new Map(rows.map((r) => [r.quota, r]));
+  const violations = wanted
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([quota, requested]) => {
+      const limit = byName.get(quota)?.limit ?? 0;
+      const used = byName.get(quota)?.used ?? 0;
+      return used + requested > limit ? [{ quota, limit, used, requested }] : [];
+    });
+  return { fits: violations.length === 0, violations };
+}

@@ -1,0 +1,97 @@
+import { eq } from "drizzle-orm";
+import type { OrderId, ResourceOrderInput } from "@platforma/contracts";
+import { orders, withTenant, type AppDb, type OrderStep, type TenantTx } from "@platforma/db";
+import { appendEvent } from "@platforma/events";
+import { releaseQuota } from "../quotas/admit-quota.ts";
+import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
+
+/*
+ * State changes made by the resource workflows' activities. Each one locks the order row first and
+ * does nothing if the order is already final, so a retried activity never releases quota twice or
+ * emits an event twice.
+ */
+
+const FINAL = new Set(["completed", "failed", "compensated"]);
+
+async function openOrder(tx: TenantTx, orderId: OrderId) {
+  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+  if (!order) throw new Error(`order ${orderId} not found`);
+  return FINAL.has(order.state) ? null : order;
+}
+
+function step(steps: OrderStep[], name: string, state: OrderStep["state"]): OrderStep[] {
+  return [...steps.filter((s) => s.name !== name), { name, state, at: new Date().toISOString() }];
+}
+
+async function finishOrder(
+  tx: TenantTx,
+  input: ResourceOrderInput,
+  order: typeof orders.$inferSelect,
+  stepName: string,
+) {
+  await tx
+    .update(orders)
+    .set({ state: "completed", steps: step(order.steps, stepName, "done"), updatedAt: new Date() })
+    .where(eq(orders.id, order.id));
+  await appendEvent(tx, input.tenantId, "order.completed.v1", {
+    orderId: order.id,
+    workflowId: order.workflowId,
+    kind: order.kind,
+  });
+}
+
+/** The resource is provisioned: it becomes ready and its order completes. */
+export async function completeResourceProvisioning(db: AppDb, input: ResourceOrderInput): Promise<void> {
+  const adapter = RESOURCE_ADAPTERS[input.kind];
+  await withTenant(db, input.tenantId, async (tx) => {
+    const order = await openOrder(tx, input.orderId);
+    const resource = await adapter.lock(tx, input.resourceId);
+    if (!order || !resource) return;
+    await adapter.setState(tx, resource.id, "ready");
+    await adapter.announce(tx, input.tenantId, resource, "ready");
+    await finishOrder(tx, input, order, "provision");
+  });
+}
+
+/** Provisioning failed: the resource is marked failed and the order gives back what it reserved. */
+export async function failResourceProvisioning(
+  db: AppDb,
+  input: ResourceOrderInput,
+  reason: string,
+  message: string,
+): Promise<void> {
+  const adapter = RESOURCE_ADAPTERS[input.kind];
+  await withTenant(db, input.tenantId, async (tx) => {
+    const order = await openOrder(tx, input.orderId);
+    const resource = await adapter.lock(tx, input.resourceId);
+    if (!order || !resource) return;
+    await adapter.setState(tx, resource.id, "failed");
+    await releaseQuota(tx, input.tenantId, order.reserved);
+    await adapter.announce(tx, input.tenantId, resource, "failed", reason);
+    await tx
+      .update(orders)
+      .set({ state: "failed", errorReason: reason, errorMessage: message, updatedAt: new Date() })
+      .where(eq(orders.id, order.id));
+    await appendEvent(tx, input.tenantId, "order.failed.v1", {
+      orderId: order.id,
+      workflowId: order.workflowId,
+      kind: order.kind,
+      reason,
+      message,
+    });
+  });
+}
+
+/** Deprovisioning finished: the resource is deleted and the quota it held is given back. */
+export async function completeResourceDeletion(db: AppDb, input: ResourceOrderInput): Promise<void> {
+  const adapter = RESOURCE_ADAPTERS[input.kind];
+  await withTenant(db, input.tenantId, async (tx) => {
+    const order = await openOrder(tx, input.orderId);
+    const resource = await adapter.lock(tx, input.resourceId);
+    if (!order || !resource || resource.state === "deleted") return;
+    await adapter.setState(tx, resource.id, "deleted");
+    await releaseQuota(tx, input.tenantId, resource.quota);
+    await adapter.announce(tx, input.tenantId, resource, "deleted");
+    await finishOrder(tx, input, order, "deprovision");
+  });
+}
