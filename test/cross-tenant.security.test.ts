@@ -3,6 +3,7 @@ import { errorDataOf, type PlatformaClient } from "@platforma/client";
 import type { ClusterId, OrderId } from "@platforma/contracts";
 import { startStack, type TestStack } from "./stack.ts";
 import { recordingStarter } from "./recording-starter.ts";
+import { readyCluster } from "./cluster-fixtures.ts";
 
 describe("one tenant's credential never reaches another tenant's data", () => {
   let stack: TestStack;
@@ -57,6 +58,39 @@ describe("one tenant's credential never reaches another tenant's data", () => {
       const ids = (await v.client.clusters.list.query()).items.map((c) => c.id).sort();
       expect(ids).toEqual([...v.clusterIds].sort());
     }
+  });
+
+  it("cannot reach another tenant's instances, storage pools or clusters through the resource procedures", async () => {
+    const victim = await stack.newTenant();
+    const clusterId = await readyCluster(stack, victim.client);
+    const { instance } = await victim.client.instances.create.mutate({
+      clusterId,
+      name: "v",
+      cpuCores: 1,
+      memoryGb: 1,
+    });
+    const { storagePool } = await victim.client.storage.create.mutate({
+      clusterId,
+      name: "v",
+      backend: "ceph",
+      sizeTb: 1,
+    });
+    const attempts = await Promise.all([
+      attacker.instances.get.query({ instanceId: instance.id }).catch((e: unknown) => e),
+      attacker.instances.delete.mutate({ instanceId: instance.id }).catch((e: unknown) => e),
+      attacker.storage.delete.mutate({ storagePoolId: storagePool.id }).catch((e: unknown) => e),
+      attacker.instances.create
+        .mutate({ clusterId, name: "x", cpuCores: 1, memoryGb: 1 })
+        .catch((e: unknown) => e),
+      attacker.storage.create
+        .mutate({ clusterId, name: "x", backend: "nvme", sizeTb: 1 })
+        .catch((e: unknown) => e),
+    ]);
+    expect(attempts.map((r) => errorDataOf(r)?.reason ?? "LEAK")).toEqual(Array(5).fill("not_found"));
+    expect((await attacker.instances.list.query({ clusterId })).items).toEqual([]);
+    expect((await attacker.storage.list.query({ clusterId })).items).toEqual([]);
+    expect((await attacker.quotas.get.query()).quotas.every((q) => q.used === 0)).toBe(true);
+    expect((await victim.client.instances.get.query({ instanceId: instance.id })).state).toBe("provisioning");
   });
 
   it("cannot pick a tenant through input", async () => {

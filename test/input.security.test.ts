@@ -63,6 +63,79 @@ describe("bad input gets a typed error, never a 500", () => {
     ["clusters.list", "query", { cursor: Buffer.from('["garbage","x"]').toString("base64url") }],
     ["orders.get", "query", { orderId: 123 }],
     ["orders.list", "query", { limit: "ten" }],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: -1, memoryGb: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: 0, memoryGb: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: 1.5, memoryGb: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: 1e15, memoryGb: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: "4", memoryGb: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: 1, memoryGb: 1, gpu: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "ord_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: 1, memoryGb: 1 },
+    ],
+    [
+      "instances.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "i", cpuCores: 1, memoryGb: -8 },
+    ],
+    ["instances.get", "query", { instanceId: "cls_aaaaaaaaaaaaaaaaaaaa" }],
+    ["instances.list", "query", { clusterId: "nope" }],
+    ["instances.delete", "mutation", { instanceId: "" }],
+    [
+      "storage.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "s", backend: "tape", sizeTb: 1 },
+    ],
+    [
+      "storage.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "s", backend: "ceph", sizeTb: 0 },
+    ],
+    [
+      "storage.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "s", backend: "ceph", sizeTb: -3 },
+    ],
+    [
+      "storage.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "s", backend: "ceph", sizeTb: 0.5 },
+    ],
+    [
+      "storage.create",
+      "mutation",
+      { clusterId: "cls_aaaaaaaaaaaaaaaaaaaa", name: "s", backend: "ceph", sizeTb: 1e9 },
+    ],
+    ["storage.delete", "mutation", { storagePoolId: "ins_aaaaaaaaaaaaaaaaaaaa" }],
+    ["quotas.check", "query", { request: { max_cpu_cores: -1 } }],
+    ["quotas.check", "query", { request: { max_gpus: 1 } }],
+    ["quotas.check", "query", { request: { max_cpu_cores: 2.5 } }],
+    ["quotas.check", "query", {}],
   ];
 
   it.each(tenantCases)("%s %s %j → invalid_input (400)", async (path, kind, input) => {
@@ -92,6 +165,14 @@ describe("bad input gets a typed error, never a 500", () => {
     ["tenants.create", "mutation", { name: "x", allowedRegions: ["eu-central-1"], quotas: { max_gpus: 1 } }],
     ["tenants.get", "query", { tenantId: "usr_aaaaaaaaaaaaaaaaaaaa" }],
     ["tenants.list", "query", { limit: 1000 }],
+    ["tenants.updateQuotas", "mutation", { tenantId: "ten_aaaaaaaaaaaaaaaaaaaa", quotas: { max_users: -5 } }],
+    [
+      "tenants.updateQuotas",
+      "mutation",
+      { tenantId: "ten_aaaaaaaaaaaaaaaaaaaa", quotas: { max_users: 1e12 } },
+    ],
+    ["tenants.updateQuotas", "mutation", { tenantId: "ten_aaaaaaaaaaaaaaaaaaaa", quotas: { bogus: 1 } }],
+    ["tenants.updateQuotas", "mutation", { tenantId: "nope", quotas: {} }],
   ];
 
   it.each(operatorCases)("%s %s %j → invalid_input (400)", async (path, kind, input) => {
@@ -126,6 +207,9 @@ describe("bad input gets a typed error, never a 500", () => {
     const shapes = [undefined, null, 0, -1, 1e308, "", "x", [], {}, { a: { b: [1, "2", null] } }, true];
     const paths: [string, "query" | "mutation"][] = [
       ["clusters.create", "mutation"],
+      ["instances.create", "mutation"],
+      ["storage.create", "mutation"],
+      ["quotas.check", "query"],
       ["clusters.get", "query"],
       ["clusters.list", "query"],
       ["orders.get", "query"],
@@ -134,7 +218,17 @@ describe("bad input gets a typed error, never a 500", () => {
     for (const [path, kind] of paths) {
       for (const a of shapes) {
         for (const b of shapes) {
-          const input = { name: a, region: b, clusterId: a, orderId: b, limit: a, cursor: b };
+          const input = {
+            name: a,
+            region: b,
+            clusterId: a,
+            orderId: b,
+            limit: a,
+            cursor: b,
+            cpuCores: a,
+            sizeTb: b,
+            request: a,
+          };
           const r = await call(stack, tenantToken, kind, path, input);
           expect(r.status, `${path} ${JSON.stringify(input)}`).toBeLessThan(500);
         }

@@ -38,6 +38,7 @@ export interface TestStack {
   deps: ApiDeps;
   taskQueue: string;
   temporal: Client | null;
+  hasWorker: boolean;
   operator: PlatformaClient;
   clientFor(token: string): PlatformaClient;
   /** A fresh active tenant and a client holding its admin token. */
@@ -117,6 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     deps,
     taskQueue,
     temporal,
+    hasWorker: worker !== null,
     operator,
     clientFor,
     async newTenant(t = {}) {
