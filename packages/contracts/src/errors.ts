@@ -14,6 +14,7 @@ export const ERROR_REASONS = {
   not_found: 404,
   invalid_input: 400,
   conflict: 409,
+  invalid_transition: 409,
   capacity_unavailable: 409,
   internal: 500,
 } as const;

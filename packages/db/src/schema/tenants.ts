@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, integer } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { TenantId, TenantState } from "@platforma/contracts";
 import { timestamps } from "./tenant-table.ts";
 
@@ -14,5 +14,16 @@ export const tenants = pgTable("tenants", {
   dedicatedEntitled: boolean("dedicated_entitled").notNull().default(false),
   /** Bumped on every state change; the API's tenant-state cache compares it. */
   stateVersion: integer("state_version").notNull().default(1),
+  /** Why the tenant is in its state (e.g. the suspension reason); operator-facing only. */
+  stateReason: text("state_reason"),
+  /** The state to return to when a pending deletion is cancelled. */
+  previousState: text("previous_state").$type<TenantState>(),
+  /** Per-tenant retention override for deletion; null means the platform default (90 days). */
+  retentionDays: integer("retention_days"),
+  deletionRequestedAt: timestamp("deletion_requested_at", { withTimezone: true, mode: "date" }),
+  /** When the purge may run: deletion request + retention. */
+  purgeAfter: timestamp("purge_after", { withTimezone: true, mode: "date" }),
+  /** Set when the purge verified that nothing of the tenant is left; the row is then a tombstone. */
+  purgedAt: timestamp("purged_at", { withTimezone: true, mode: "date" }),
   ...timestamps,
 });
