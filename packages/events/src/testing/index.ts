@@ -1,0 +1,3 @@
+export * from "./kafka-broker.ts";
+export * from "./isolated-outbox.ts";
+export * from "./group-offsets.ts";
