@@ -21,7 +21,7 @@ export type RelayOptions = {
   /** Ceiling of the exponential backoff after a failed batch. */
   maxBackoffMs?: number;
 } & (
-  | { /** Owned by the caller: `stop()` leaves it open. */ producer: EventProducer }
+  | { /** Owned by the caller: `stop()` leaves it open. */ producer: Pick<EventProducer, "send" | "close"> }
   | { /** The relay creates its producer and closes it on `stop()`. */ brokers: readonly string[] }
 );
 
