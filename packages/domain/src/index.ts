@@ -25,3 +25,4 @@ export * from "./instances/read-instances.ts";
 export * from "./storage/storage-pool-dto.ts";
 export * from "./storage/create-storage-pool.ts";
 export * from "./storage/read-storage-pools.ts";
+export * from "./events/tenant-event-stream.ts";

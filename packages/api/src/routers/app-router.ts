@@ -17,6 +17,7 @@ import { listStoragePoolsProcedure } from "./storage/list.ts";
 import { checkQuotaProcedure } from "./quotas/check.ts";
 import { getQuotasProcedure } from "./quotas/get.ts";
 import { listTenantsProcedure } from "./tenants/list.ts";
+import { subscribeEventsProcedure } from "./events/subscribe.ts";
 
 export const appRouter = router({
   health: publicProcedure.query(() => ({ ok: true as const })),
@@ -49,6 +50,9 @@ export const appRouter = router({
   orders: router({
     get: getOrderProcedure,
     list: listOrdersProcedure,
+  }),
+  events: router({
+    subscribe: subscribeEventsProcedure,
   }),
 });
 
