@@ -35,6 +35,7 @@ const server = await buildServer({
     verifier: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
+    eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
   },
   readinessChecks: [async () => void (await connection.healthService.check({}))],
 });
