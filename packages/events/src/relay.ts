@@ -118,13 +118,16 @@ export function createRelay(options: RelayOptions): Relay {
           where ${outbox.publishedAt} is null and ${outbox.topic} = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])
           order by ${outbox.seq} limit ${batchSize}
         ) oldest`);
+      // Try-locks in random order (so relays spread over the partitions), as many as still wanted
+      // per round trip: usually one round trip, more only when other relays hold some.
+      const candidates = shuffled(pending.rows.map((row) => row.partition));
       const claimed: number[] = [];
-      for (const { partition } of shuffled(pending.rows)) {
-        const lock = await tx.execute<{ ok: boolean }>(
-          sql`select pg_try_advisory_xact_lock(${PARTITION_LOCK_NAMESPACE}, ${partition}::int) as ok`,
-        );
-        if (lock.rows[0]?.ok === true) claimed.push(partition);
-        if (claimed.length >= partitionsPerBatch) break;
+      while (claimed.length < partitionsPerBatch && candidates.length > 0) {
+        const attempt = candidates.splice(0, partitionsPerBatch - claimed.length);
+        const locked = await tx.execute<{ partition: number }>(sql`
+          select partition from unnest(${sql.param(attempt)}::int[]) as partition
+          where pg_try_advisory_xact_lock(${PARTITION_LOCK_NAMESPACE}, partition)`);
+        claimed.push(...locked.rows.map((row) => row.partition));
       }
       if (claimed.length === 0) return 0;
 
