@@ -75,7 +75,12 @@ describe("events.subscribe", () => {
     const receivedRows = await system.db
       .select({ tenantId: outbox.tenantId })
       .from(outbox)
-      .where(inArray(outbox.id, sub.events.map((e) => e.id)));
+      .where(
+        inArray(
+          outbox.id,
+          sub.events.map((e) => e.id),
+        ),
+      );
     expect(new Set(receivedRows.map((row) => row.tenantId))).toEqual(new Set([a.tenantId]));
 
     // Events while disconnected arrive on resume, exactly once, after the last one received.

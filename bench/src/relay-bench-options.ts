@@ -26,7 +26,8 @@ export const RELAY_BENCH_USAGE = `usage: pnpm bench:relay [--events N] [--tenant
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${raw}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number, got ${raw}`);
   return value;
 }
 

@@ -15,7 +15,9 @@ export interface LatencyResult {
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
 
 /**
  * Commit-to-consumer latency at a steady rate: one event per transaction (appendEvent, as the use

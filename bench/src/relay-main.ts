@@ -26,7 +26,11 @@ progress("migrating, starting a dedicated Kafka broker");
 await runMigrations(benchEnv.ownerDatabaseUrl);
 const [broker, isolated] = await Promise.all([
   startKafkaBroker(),
-  createIsolatedOutbox({ ownerUrl: benchEnv.ownerDatabaseUrl, systemUrl: benchEnv.systemDatabaseUrl, max: 16 }),
+  createIsolatedOutbox({
+    ownerUrl: benchEnv.ownerDatabaseUrl,
+    systemUrl: benchEnv.systemDatabaseUrl,
+    max: 16,
+  }),
 ]);
 try {
   await ensureTopics(broker.brokers);
@@ -34,7 +38,13 @@ try {
   const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 
   progress("warm-up");
-  await measureThroughput({ db: isolated.system.db, brokers: broker.brokers, events: 2000, tenants, batch: options.batch });
+  await measureThroughput({
+    db: isolated.system.db,
+    brokers: broker.brokers,
+    events: 2000,
+    tenants,
+    batch: options.batch,
+  });
   progress(`throughput: ${options.events} events through the relay, then raw`);
   const throughput = await measureThroughput({
     db: isolated.system.db,

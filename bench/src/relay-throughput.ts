@@ -20,7 +20,12 @@ async function fillOutbox(db: SystemDb, events: number, tenants: TenantId[]): Pr
         tenantId: tenants[n % tenants.length] as TenantId,
         topic: EVENT_CATALOGUE[type].topic,
         type,
-        data: { orderId, workflowId: `order/${orderId}`, kind: "cluster", request: { n, region: "eu-central-1" } },
+        data: {
+          orderId,
+          workflowId: `order/${orderId}`,
+          kind: "cluster",
+          request: { n, region: "eu-central-1" },
+        },
       });
     }
     await db.insert(outbox).values(rows);

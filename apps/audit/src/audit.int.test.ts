@@ -49,7 +49,11 @@ describe("audit consumer", () => {
       });
     const events = [message(1), message(2), message(3)];
     const invalid = { ...message(4), value: "{" };
-    const producer = new Producer({ clientId: "audit-test", bootstrapBrokers: brokers, serializers: stringSerializers });
+    const producer = new Producer({
+      clientId: "audit-test",
+      bootstrapBrokers: brokers,
+      serializers: stringSerializers,
+    });
     try {
       await producer.send({ messages: [events[0]!, invalid, events[1]!, events[0]!, events[2]!] });
     } finally {
@@ -66,7 +70,11 @@ describe("audit consumer", () => {
     }
     expect(files.sort()).toEqual(ids.map((id) => `${id}.json`).sort());
     const record = JSON.parse(await readFile(join(dir, `${ids[1]}.json`), "utf8")) as Record<string, unknown>;
-    expect(record).toMatchObject({ id: ids[1], tenantid: tenantId, type: "dev.platforma.order.completed.v1" });
+    expect(record).toMatchObject({
+      id: ids[1],
+      tenantid: tenantId,
+      type: "dev.platforma.order.completed.v1",
+    });
     expect(warnings.some((w) => "reason" in w && w.reason === "invalid_json")).toBe(true);
   }, 60_000);
 });

@@ -10,4 +10,5 @@ const envSchema = z.object({
 
 export type AuditEnv = z.infer<typeof envSchema>;
 
-export const loadEnv = (source: NodeJS.ProcessEnv = process.env): AuditEnv => load("audit", envSchema, source);
+export const loadEnv = (source: NodeJS.ProcessEnv = process.env): AuditEnv =>
+  load("audit", envSchema, source);

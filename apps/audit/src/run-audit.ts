@@ -26,12 +26,21 @@ export function runAudit(options: AuditOptions): EventConsumer {
     },
     onInvalid: (error) => {
       logger.warn(
-        { err: error, reason: error.reason, event_id: error.eventId, ...error.at, offset: String(error.at.offset) },
+        {
+          err: error,
+          reason: error.reason,
+          event_id: error.eventId,
+          ...error.at,
+          offset: String(error.at.offset),
+        },
         "skipped a message that is not a catalogued event",
       );
     },
     onError: (error, event) => {
-      logger.error({ err: error, event_id: event?.id, tenant_id: event?.tenantId }, "audit write failed; retrying");
+      logger.error(
+        { err: error, event_id: event?.id, tenant_id: event?.tenantId },
+        "audit write failed; retrying",
+      );
     },
   });
 }

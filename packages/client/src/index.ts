@@ -51,7 +51,9 @@ export function createPlatformaClient(opts: PlatformaClientOptions) {
         }),
         // Batches of GET queries travel in the URL; keep each one within what proxies accept.
         false:
-          opts.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxURLLength: 4000 }),
+          opts.batch === false
+            ? httpLink(linkOptions)
+            : httpBatchLink({ ...linkOptions, maxURLLength: 4000 }),
       }),
     ],
   });

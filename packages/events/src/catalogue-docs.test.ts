@@ -1,8 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { EVENT_CATALOGUE, TOPIC_SETTINGS, TOPICS, cloudEventType, type EventType } from "@platforma/contracts";
-import { CATALOGUE_DOCS_BEGIN, CATALOGUE_DOCS_END, describeSchema, renderCatalogueDocs } from "./catalogue-docs.ts";
+import {
+  EVENT_CATALOGUE,
+  TOPIC_SETTINGS,
+  TOPICS,
+  cloudEventType,
+  type EventType,
+} from "@platforma/contracts";
+import {
+  CATALOGUE_DOCS_BEGIN,
+  CATALOGUE_DOCS_END,
+  describeSchema,
+  renderCatalogueDocs,
+} from "./catalogue-docs.ts";
 
 describe("the README's event catalogue", () => {
   it("is the one generated from the contracts (run `pnpm events:docs` after changing them)", async () => {
@@ -17,7 +28,8 @@ describe("the README's event catalogue", () => {
   it("lists every topic and event type with its ce_type", () => {
     const docs = renderCatalogueDocs();
     for (const topic of Object.values(TOPICS)) expect(docs).toContain(`\`${topic}\``);
-    for (const type of Object.keys(EVENT_CATALOGUE) as EventType[]) expect(docs).toContain(cloudEventType(type));
+    for (const type of Object.keys(EVENT_CATALOGUE) as EventType[])
+      expect(docs).toContain(cloudEventType(type));
   });
 
   it("gives every topic explicit partitions and retention", () => {

@@ -30,7 +30,8 @@ export function describeSchema(schema: z.core.$ZodType): string {
     return `{ ${fields.join(", ")} }`;
   }
   if (schema instanceof z.ZodEnum) return schema.options.map((o) => JSON.stringify(o)).join(" | ");
-  if (schema instanceof z.ZodLiteral) return schema.values.size === 1 ? JSON.stringify([...schema.values][0]) : "literal";
+  if (schema instanceof z.ZodLiteral)
+    return schema.values.size === 1 ? JSON.stringify([...schema.values][0]) : "literal";
   if (schema instanceof z.ZodUnion) return schema.options.map((o) => describeSchema(o)).join(" | ");
   if (schema instanceof z.ZodString) return "string";
   if (schema instanceof z.ZodNumber) return "number";
@@ -72,7 +73,9 @@ export function renderCatalogueDocs(): string {
     );
   }
   for (const topic of Object.values(TOPICS)) {
-    const types = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter((t) => EVENT_CATALOGUE[t].topic === topic);
+    const types = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter(
+      (t) => EVENT_CATALOGUE[t].topic === topic,
+    );
     lines.push("", `#### \`${topic}\``, "");
     if (types.length === 0) {
       lines.push("No event types yet.");
@@ -80,7 +83,9 @@ export function renderCatalogueDocs(): string {
     }
     lines.push("| `ce_type` | description | `data` fields |", "|---|---|---|");
     for (const type of types) {
-      lines.push(`| \`${cloudEventType(type)}\` | ${cell(EVENT_CATALOGUE[type].description)} | ${payload(type)} |`);
+      lines.push(
+        `| \`${cloudEventType(type)}\` | ${cell(EVENT_CATALOGUE[type].description)} | ${payload(type)} |`,
+      );
     }
   }
   lines.push("", CATALOGUE_DOCS_END);

@@ -59,14 +59,22 @@ afterAll(async () => {
 const tenants = (n: number) => Array.from({ length: n }, () => newId("tenant"));
 
 /** One committed transaction appending `n` order events of `tenantId`; resolves to their ids. */
-async function commitEvents(tenantId: TenantId, n: number, type: EventType = "order.placed.v1"): Promise<string[]> {
+async function commitEvents(
+  tenantId: TenantId,
+  n: number,
+  type: EventType = "order.placed.v1",
+): Promise<string[]> {
   return db.transaction(async (tx) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const orderId = newId("order");
       const event =
         type === "order.completed.v1"
-          ? await appendEvent(tx, tenantId, type, { orderId, workflowId: `order/${orderId}`, kind: "cluster" })
+          ? await appendEvent(tx, tenantId, type, {
+              orderId,
+              workflowId: `order/${orderId}`,
+              kind: "cluster",
+            })
           : await appendEvent(tx, tenantId, "order.placed.v1", {
               orderId,
               workflowId: `order/${orderId}`,
@@ -138,7 +146,12 @@ describe("outbox relay on a dedicated broker", () => {
     relay = createRelay({
       db,
       // Few, quick attempts per batch: while the broker is down the relay rolls back and backs off.
-      producer: createEventProducer({ brokers: broker.brokers, retries: 2, retryDelayMs: 100, connectTimeoutMs: 1000 }),
+      producer: createEventProducer({
+        brokers: broker.brokers,
+        retries: 2,
+        retryDelayMs: 100,
+        connectTimeoutMs: 1000,
+      }),
       logger,
       pollIntervalMs: 20,
       maxBackoffMs: 500,
@@ -167,7 +180,10 @@ describe("outbox relay on a dedicated broker", () => {
       while (errors.length < 2 && Date.now() < deadline) await delay(50);
       expect(errors.length, "the relay kept trying while the broker was down").toBeGreaterThanOrEqual(2);
       expect(await unpublished(), "nothing is marked published while the broker is down").toBeGreaterThan(0);
-      const [marked] = await db.select({ n: count() }).from(outbox).where(sql`${outbox.publishedAt} is not null`);
+      const [marked] = await db
+        .select({ n: count() })
+        .from(outbox)
+        .where(sql`${outbox.publishedAt} is not null`);
       expect(marked?.n).toBe(0);
 
       await broker.start();
@@ -187,19 +203,25 @@ describe("outbox relay on a dedicated broker", () => {
       for (const tenantId of group) await commitEvents(tenantId, 1 + (round % 2));
     }
 
-    const child = spawn(process.execPath, [fileURLToPath(new URL("./testing/relay-that-crashes.ts", import.meta.url))], {
-      env: {
-        ...process.env,
-        DATABASE_SYSTEM_URL: isolated.systemUrl,
-        KAFKA_BROKERS: broker.brokers.join(","),
-        CRASH_AFTER_BATCHES: "3",
-        RELAY_BATCH_SIZE: "8",
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL("./testing/relay-that-crashes.ts", import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          DATABASE_SYSTEM_URL: isolated.systemUrl,
+          KAFKA_BROKERS: broker.brokers.join(","),
+          CRASH_AFTER_BATCHES: "3",
+          RELAY_BATCH_SIZE: "8",
+        },
+        stdio: ["ignore", "ignore", "pipe"],
       },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    );
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, sig) => resolve(sig)));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once("exit", (_code, sig) => resolve(sig)),
+    );
     expect(signal, `the relay died mid-batch (stderr: ${stderr})`).toBe("SIGKILL");
 
     const inKafka = await readTopicsToEnd(broker.brokers, topics);
@@ -218,7 +240,8 @@ describe("outbox relay on a dedicated broker", () => {
     const duplicates = expectDelivered(after, await expectedOrder());
     const killedBatch = new Set(sentButUnmarked.map((row) => row.id));
     expect(duplicates.length).toBeGreaterThan(0);
-    for (const id of duplicates) expect(killedBatch.has(id), `${id} is a redelivery of the killed batch`).toBe(true);
+    for (const id of duplicates)
+      expect(killedBatch.has(id), `${id} is a redelivery of the killed batch`).toBe(true);
   }, 120_000);
 
   it("skips nothing and keeps per-tenant order when many transactions commit out of seq order", async () => {
@@ -299,7 +322,10 @@ describe("outbox relay on a dedicated broker", () => {
       await delay(300);
       expect(secondDone, "the second transaction of the tenant waits for the first").toBe(false);
       await drainer.drainOnce();
-      const [otherRow] = await db.select().from(outbox).where(sql`${outbox.id} = ${otherIds[0] ?? ""}`);
+      const [otherRow] = await db
+        .select()
+        .from(outbox)
+        .where(sql`${outbox.id} = ${otherIds[0] ?? ""}`);
       expect(otherRow?.publishedAt, "other tenants are not held up").toBeInstanceOf(Date);
     } finally {
       release();
@@ -321,7 +347,9 @@ describe("outbox relay on a dedicated broker", () => {
       await Promise.all(group.map((tenantId) => commitEvents(tenantId, 2)));
     }
     const producers = [0, 1, 2].map(() => createEventProducer({ brokers: broker.brokers }));
-    const relays = producers.map((producer) => createRelay({ db, producer, batchSize: 10, partitionsPerBatch: 2 }));
+    const relays = producers.map((producer) =>
+      createRelay({ db, producer, batchSize: 10, partitionsPerBatch: 2 }),
+    );
     const published = relays.map(() => 0);
     try {
       while ((await unpublished()) > 0) {
@@ -368,7 +396,10 @@ describe("typed event consumer", () => {
     const last = validMessage(tenantId, 2);
     const headers = first.headers as Record<string, string>;
     const unknownType = { ...validMessage(tenantId, 3) };
-    unknownType.headers = { ...(unknownType.headers as Record<string, string>), ce_type: "dev.platforma.nope.v1" };
+    unknownType.headers = {
+      ...(unknownType.headers as Record<string, string>),
+      ce_type: "dev.platforma.nope.v1",
+    };
     const notJson = { ...validMessage(tenantId, 4), value: "{not json" };
     const wrongData = { ...validMessage(tenantId, 5), value: JSON.stringify({ orderId: 42 }) };
     const wrongKey = { ...validMessage(tenantId, 6), key: newId("tenant") };
@@ -378,7 +409,9 @@ describe("typed event consumer", () => {
 
     const producer = raw();
     try {
-      await producer.send({ messages: [first, unknownType, notJson, wrongData, wrongKey, noId, duplicate, last] });
+      await producer.send({
+        messages: [first, unknownType, notJson, wrongData, wrongKey, noId, duplicate, last],
+      });
     } finally {
       await producer.close();
     }
@@ -413,11 +446,19 @@ describe("typed event consumer", () => {
 
     const mine = invalid.filter((e) => e.message.includes(tenantId) || e.eventId !== undefined);
     expect(invalid.map((e) => e.reason)).toEqual(
-      expect.arrayContaining(["unknown_type", "invalid_json", "invalid_data", "key_mismatch", "missing_attribute"]),
+      expect.arrayContaining([
+        "unknown_type",
+        "invalid_json",
+        "invalid_data",
+        "key_mismatch",
+        "missing_attribute",
+      ]),
     );
     expect(mine.length).toBeGreaterThanOrEqual(5);
     const unknown = invalid.find((e) => e.reason === "unknown_type");
-    expect(unknown?.message).toMatch(/platforma\.orders\.v1\[\d+\]@\d+: unknown event type "dev\.platforma\.nope\.v1"/);
+    expect(unknown?.message).toMatch(
+      /platforma\.orders\.v1\[\d+\]@\d+: unknown event type "dev\.platforma\.nope\.v1"/,
+    );
     expect(invalid.find((e) => e.reason === "invalid_data")?.message).toMatch(/does not match the catalogue/);
   }, 90_000);
 

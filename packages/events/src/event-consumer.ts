@@ -83,7 +83,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const onError =
     options.onError ??
     ((error: unknown, event?: ConsumedEvent) =>
-      logger.error({ err: error, event_id: event?.id, tenant_id: event?.tenantId }, "event consumer failure"));
+      logger.error(
+        { err: error, event_id: event?.id, tenant_id: event?.tenantId },
+        "event consumer failure",
+      ));
   const onInvalid =
     options.onInvalid ??
     ((error: InvalidEventError) =>
@@ -130,7 +133,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   }
 
   /** Runs `fn` until it succeeds; false when the consumer closed first. */
-  async function untilSuccess(fn: (attempt: number) => Promise<void>, event?: ConsumedEvent): Promise<boolean> {
+  async function untilSuccess(
+    fn: (attempt: number) => Promise<void>,
+    event?: ConsumedEvent,
+  ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       if (closing.signal.aborted) return false;
       try {

@@ -7,7 +7,10 @@ import { RecentIds } from "./recent-ids.ts";
 
 const tenantId = newId("tenant");
 
-function message(overrides: Partial<RawEventMessage> = {}, headers: Record<string, string> = {}): RawEventMessage {
+function message(
+  overrides: Partial<RawEventMessage> = {},
+  headers: Record<string, string> = {},
+): RawEventMessage {
   const produced = toEventMessage({
     id: newId("event"),
     tenantId,
@@ -58,7 +61,11 @@ describe("parseEventMessage", () => {
   });
 
   it.each([
-    ["unknown_type", message({}, { ce_type: "dev.platforma.cluster.exploded.v9" }), /unknown event type "dev\.platforma\.cluster\.exploded\.v9"/],
+    [
+      "unknown_type",
+      message({}, { ce_type: "dev.platforma.cluster.exploded.v9" }),
+      /unknown event type "dev\.platforma\.cluster\.exploded\.v9"/,
+    ],
     ["unknown_type", message({}, { ce_type: "com.example.other" }), /not in the catalogue/],
     ["missing_attribute", message({}, { ce_id: "" }), /no ce_id header/],
     ["invalid_attribute", message({}, { ce_id: "../../etc" }), /is not an event id/],

@@ -70,7 +70,8 @@ export function parseEventMessage(message: RawEventMessage): ConsumedEvent {
   const source = header(CE_HEADERS.source);
   const timeHeader = header(CE_HEADERS.time);
   const time = new Date(timeHeader);
-  if (Number.isNaN(time.getTime())) fail("invalid_attribute", `ce_time ${JSON.stringify(timeHeader)} is not a time`);
+  if (Number.isNaN(time.getTime()))
+    fail("invalid_attribute", `ce_time ${JSON.stringify(timeHeader)} is not a time`);
   const tenantId = header(CE_HEADERS.tenantId);
   if (!isId("tenant", tenantId)) {
     fail("invalid_attribute", `ce_tenantid ${JSON.stringify(tenantId)} is not a tenant id`);
@@ -95,7 +96,11 @@ export function parseEventMessage(message: RawEventMessage): ConsumedEvent {
   }
   const parsed = entry.data.safeParse(body);
   if (!parsed.success) {
-    return fail("invalid_data", `data of ${type} ${id} does not match the catalogue: ${z.prettifyError(parsed.error)}`, parsed.error);
+    return fail(
+      "invalid_data",
+      `data of ${type} ${id} does not match the catalogue: ${z.prettifyError(parsed.error)}`,
+      parsed.error,
+    );
   }
   return {
     id: id as EventId,

@@ -35,7 +35,11 @@ export interface TenantEventStreamOptions {
 }
 
 /** The seq to read after: that of `lastEventId` when given, else the tenant's latest. */
-async function startingSeq(db: AppDb, tenantId: TenantId, lastEventId: string | null | undefined): Promise<number> {
+async function startingSeq(
+  db: AppDb,
+  tenantId: TenantId,
+  lastEventId: string | null | undefined,
+): Promise<number> {
   return withTenant(db, tenantId, async (tx) => {
     if (lastEventId) {
       // Row-level security answers only the tenant's own rows: another tenant's id is "not found".
@@ -66,7 +70,13 @@ export async function* streamTenantEvents(
     await options.checkAccess?.();
     const rows = await withTenant(db, tenantId, (tx) =>
       tx
-        .select({ seq: outbox.seq, id: outbox.id, type: outbox.type, data: outbox.data, occurredAt: outbox.occurredAt })
+        .select({
+          seq: outbox.seq,
+          id: outbox.id,
+          type: outbox.type,
+          data: outbox.data,
+          occurredAt: outbox.occurredAt,
+        })
         .from(outbox)
         .where(
           and(
@@ -87,4 +97,3 @@ export async function* streamTenantEvents(
     if (rows.length < pageSize) await delay(pollIntervalMs, undefined, { signal }).catch(() => undefined);
   }
 }
-

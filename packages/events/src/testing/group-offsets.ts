@@ -5,8 +5,16 @@ import { Admin, Consumer } from "@platformatic/kafka";
  * a consumer of that group then sees exactly what is produced from now on, without racing its own
  * join against the producer (as starting from "latest" would).
  */
-export async function startGroupAtEnd(brokers: readonly string[], groupId: string, topics: string[]): Promise<void> {
-  const probe = new Consumer({ groupId: `${groupId}-probe`, clientId: "platforma-test", bootstrapBrokers: [...brokers] });
+export async function startGroupAtEnd(
+  brokers: readonly string[],
+  groupId: string,
+  topics: string[],
+): Promise<void> {
+  const probe = new Consumer({
+    groupId: `${groupId}-probe`,
+    clientId: "platforma-test",
+    bootstrapBrokers: [...brokers],
+  });
   const admin = new Admin({ clientId: "platforma-test", bootstrapBrokers: [...brokers] });
   try {
     const ends = await probe.listOffsets({ topics });

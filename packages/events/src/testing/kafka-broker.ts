@@ -36,7 +36,8 @@ function kafkaLibsIn(tools: string): string | undefined {
  */
 export function findKafkaLibs(): string {
   const candidates = [process.env["KAFKA_LIBS"]];
-  if (process.env["PLATFORMA_HOME"]) candidates.push(kafkaLibsIn(join(process.env["PLATFORMA_HOME"], "tools")));
+  if (process.env["PLATFORMA_HOME"])
+    candidates.push(kafkaLibsIn(join(process.env["PLATFORMA_HOME"], "tools")));
   candidates.push(kafkaLibsIn(join(REPO_ROOT, ".local", "tools")));
   const gitFile = join(REPO_ROOT, ".git");
   if (existsSync(gitFile) && !existsSync(join(gitFile, "HEAD"))) {
@@ -125,7 +126,18 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
   const clusterId = randomBytes(16).toString("base64url");
   await run(
     "java",
-    [...javaOpts, "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId, "-c", config],
+    [
+      ...javaOpts,
+      "-cp",
+      classpath,
+      "kafka.tools.StorageTool",
+      "format",
+      "--standalone",
+      "-t",
+      clusterId,
+      "-c",
+      config,
+    ],
     logFile,
   );
 
@@ -142,7 +154,8 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
         await admin.listTopics();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`Kafka not ready within ${timeoutMs} ms; see ${logFile}`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`Kafka not ready within ${timeoutMs} ms; see ${logFile}`, { cause: error });
       } finally {
         await admin.close().catch(() => undefined);
       }

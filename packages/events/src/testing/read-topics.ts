@@ -46,7 +46,11 @@ export async function readTopicsToEnd(brokers: readonly string[], topics: string
     }
     if (lastOffset.size > 0) throw new Error(`did not reach the end of ${[...lastOffset.keys()].join(", ")}`);
     return messages.sort((a, b) =>
-      a.topic === b.topic ? a.partition - b.partition || (a.offset < b.offset ? -1 : 1) : a.topic < b.topic ? -1 : 1,
+      a.topic === b.topic
+        ? a.partition - b.partition || (a.offset < b.offset ? -1 : 1)
+        : a.topic < b.topic
+          ? -1
+          : 1,
     );
   } finally {
     await consumer.close(true);

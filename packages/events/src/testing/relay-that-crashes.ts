@@ -16,7 +16,10 @@ function env(name: string): string {
 
 const crashAfter = Number(env("CRASH_AFTER_BATCHES"));
 const system = createSystemDb({ url: env("DATABASE_SYSTEM_URL"), max: 2 });
-const producer = createEventProducer({ brokers: env("KAFKA_BROKERS").split(","), clientId: "relay-that-crashes" });
+const producer = createEventProducer({
+  brokers: env("KAFKA_BROKERS").split(","),
+  clientId: "relay-that-crashes",
+});
 let batches = 0;
 const crashing = {
   async send(options: Parameters<typeof producer.send>[0]) {
