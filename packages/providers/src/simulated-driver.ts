@@ -2,8 +2,9 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@platforma/contracts";
 import { allocations, clusters, regions, withTenant, type AppDb } from "@platforma/db";
 import type { ClusterAllocation, ProviderDriver, ResourceRequest } from "./driver.ts";
+import { createSimulatedDedicatedOps } from "./simulated-dedicated.ts";
 
-type Operation = "allocateCluster" | "releaseCluster" | "provisionResource" | "releaseResource";
+type Operation = keyof Omit<ProviderDriver, "name">;
 
 export interface SimulatedDriverOptions {
   db: AppDb;
@@ -34,6 +35,10 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
 
   return {
     name: "simulated",
+    ...createSimulatedDedicatedOps(db, async (op) => {
+      await pause();
+      maybeFail(op);
+    }),
 
     async allocateCluster(req): Promise<ClusterAllocation> {
       await pause();

@@ -1,6 +1,4 @@
-import { ApplicationFailure } from "@temporalio/common";
 import {
-  DomainError,
   type OrderId,
   type ProvisionClusterInput,
   type ResourceOrderInput,
@@ -18,32 +16,14 @@ import {
   tenantsToReconcile,
 } from "@platforma/domain";
 import type { ProviderDriver } from "@platforma/providers";
+import { createDedicatedActivities } from "./dedicated.ts";
+import { domainFailuresAreFinal } from "./domain-failures.ts";
 
 export interface ActivityDeps {
   db: AppDb;
   /** Only for cross-tenant reads (the reconciler's tenant list); tenant work goes through `db`. */
   systemDb: SystemDb;
   provider: ProviderDriver;
-}
-
-/**
- * A domain failure is not fixed by retrying: surface it as a non-retryable failure whose type is
- * the error reason, so the workflow can record it on the order.
- */
-async function domainFailuresAreFinal<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DomainError) {
-      throw ApplicationFailure.create({
-        message: err.message,
-        type: err.reason,
-        nonRetryable: true,
-        cause: err,
-      });
-    }
-    throw err;
-  }
 }
 
 /** One allocation per resource: provisioning and every release use the same key. */
@@ -54,10 +34,11 @@ const clusterKey = (input: ProvisionClusterInput) => `${input.orderId}.compute`;
 export function createActivities(deps: ActivityDeps) {
   const { db, provider } = deps;
   return {
+    ...createDedicatedActivities(deps),
     async markOrderStep(
       order: { tenantId: TenantId; orderId: OrderId },
       step: string,
-      state: "running" | "done",
+      state: "running" | "done" | "compensated",
     ): Promise<void> {
       await markOrderStep(db, order.tenantId, order.orderId, { name: step, state });
     },

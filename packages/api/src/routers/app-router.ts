@@ -2,6 +2,11 @@ import { publicProcedure, router } from "../trpc.ts";
 import { createClusterProcedure } from "./clusters/create.ts";
 import { getClusterProcedure } from "./clusters/get.ts";
 import { listClustersProcedure } from "./clusters/list.ts";
+import { deleteClusterProcedure } from "./clusters/delete.ts";
+import { cancelOrderProcedure } from "./orders/cancel.ts";
+import { getNetworkProcedure } from "./networks/get.ts";
+import { listNetworksProcedure } from "./networks/list.ts";
+import { updateFirewallRulesProcedure } from "./networks/update-firewall-rules.ts";
 import { getOrderProcedure } from "./orders/get.ts";
 import { listOrdersProcedure } from "./orders/list.ts";
 import { createTenantProcedure } from "./tenants/create.ts";
@@ -30,6 +35,12 @@ export const appRouter = router({
     create: createClusterProcedure,
     get: getClusterProcedure,
     list: listClustersProcedure,
+    delete: deleteClusterProcedure,
+  }),
+  networks: router({
+    get: getNetworkProcedure,
+    list: listNetworksProcedure,
+    updateFirewallRules: updateFirewallRulesProcedure,
   }),
   instances: router({
     create: createInstanceProcedure,
@@ -49,6 +60,7 @@ export const appRouter = router({
   orders: router({
     get: getOrderProcedure,
     list: listOrdersProcedure,
+    cancel: cancelOrderProcedure,
   }),
 });
 
