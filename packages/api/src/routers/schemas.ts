@@ -10,3 +10,9 @@ export const resourceName = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "lowercase letters, digits and '-', at most 63 characters");
 export const idempotencyKey = z.string().min(1).max(200);
+
+/** Tenant-defined role names; at most 16 per user, duplicates dropped (first occurrence kept). */
+export const rolesInput = z
+  .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "a lowercase letter, then up to 31 of [a-z0-9_-]"))
+  .max(16)
+  .transform((roles) => [...new Set(roles)]);
