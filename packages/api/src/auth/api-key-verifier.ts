@@ -1,6 +1,6 @@
-import type { ApiKeyId } from "@platforma/contracts";
+import { DomainError, type ApiKeyId } from "@platforma/contracts";
 import type { SystemDb } from "@platforma/db";
-import { authenticateApiKey, recordApiKeyUse } from "@platforma/domain";
+import { authenticateApiKey, parseApiKeyToken, recordApiKeyUse } from "@platforma/domain";
 import type { Logger } from "../context.ts";
 import type { Principal, TokenVerifier } from "./principal.ts";
 
@@ -40,7 +40,14 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): TokenVerifier
 
   return {
     async verify(token) {
-      const key = await authenticateApiKey(opts.db, token);
+      const key = await authenticateApiKey(opts.db, token).catch((err: unknown) => {
+        // A refused key is a security signal: logged by key id (never the token) for audit.
+        if (err instanceof DomainError) {
+          const keyId = parseApiKeyToken(token)?.keyId ?? null;
+          opts.logger.warn({ key_id: keyId, detail: err.details["detail"] }, "api key refused");
+        }
+        throw err;
+      });
       noteUse(key.keyId);
       const principal: Principal = {
         userId: key.keyId,
