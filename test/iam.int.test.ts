@@ -181,8 +181,8 @@ describe("users and API keys (HTTP → tRPC → Postgres)", () => {
       const [listed] = (await client.apiKeys.list.query()).items;
       expect(listed).toMatchObject({ id: created.apiKey.id, lastUsedAt: stamped?.toISOString() });
 
-      const created_ = (await eventsOf(tenantId)).filter((e) => e.type === "api_key.created.v1");
-      expect(created_).toEqual([
+      const createdEvents = (await eventsOf(tenantId)).filter((e) => e.type === "api_key.created.v1");
+      expect(createdEvents).toEqual([
         {
           type: "api_key.created.v1",
           data: {
