@@ -9,6 +9,9 @@ import { listNetworksProcedure } from "./networks/list.ts";
 import { updateFirewallRulesProcedure } from "./networks/update-firewall-rules.ts";
 import { getOrderProcedure } from "./orders/get.ts";
 import { listOrdersProcedure } from "./orders/list.ts";
+import { createApiKeyProcedure } from "./api-keys/create.ts";
+import { listApiKeysProcedure } from "./api-keys/list.ts";
+import { revokeApiKeyProcedure } from "./api-keys/revoke.ts";
 import { createTenantProcedure } from "./tenants/create.ts";
 import { getTenantProcedure } from "./tenants/get.ts";
 import { updateTenantQuotasProcedure } from "./tenants/update-quotas.ts";
@@ -22,6 +25,11 @@ import { listStoragePoolsProcedure } from "./storage/list.ts";
 import { checkQuotaProcedure } from "./quotas/check.ts";
 import { getQuotasProcedure } from "./quotas/get.ts";
 import { listTenantsProcedure } from "./tenants/list.ts";
+import { getUserProcedure } from "./users/get.ts";
+import { inviteUserProcedure } from "./users/invite.ts";
+import { listUsersProcedure } from "./users/list.ts";
+import { removeUserProcedure } from "./users/remove.ts";
+import { updateUserRolesProcedure } from "./users/update-roles.ts";
 
 export const appRouter = router({
   health: publicProcedure.query(() => ({ ok: true as const })),
@@ -61,6 +69,18 @@ export const appRouter = router({
     get: getOrderProcedure,
     list: listOrdersProcedure,
     cancel: cancelOrderProcedure,
+  }),
+  users: router({
+    invite: inviteUserProcedure,
+    list: listUsersProcedure,
+    get: getUserProcedure,
+    updateRoles: updateUserRolesProcedure,
+    remove: removeUserProcedure,
+  }),
+  apiKeys: router({
+    create: createApiKeyProcedure,
+    list: listApiKeysProcedure,
+    revoke: revokeApiKeyProcedure,
   }),
 });
 
