@@ -53,6 +53,7 @@ export interface TestStack {
   newTenant(opts?: {
     allowedRegions?: string[];
     quotas?: Partial<Record<string, number>>;
+    dedicatedEntitled?: boolean;
   }): Promise<{ tenantId: TenantId; token: string; client: PlatformaClient }>;
   close(): Promise<void>;
 }
@@ -154,6 +155,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
         name: `test tenant ${globalThis.crypto.randomUUID().slice(0, 8)}`,
         allowedRegions: t.allowedRegions ?? ["eu-central-1", "us-east-1"],
         ...(t.quotas ? { quotas: t.quotas } : {}),
+        ...(t.dedicatedEntitled ? { dedicatedEntitled: true } : {}),
       });
       const token = await signer.tenantToken(tenant.id);
       return { tenantId: tenant.id, token, client: clientFor(token) };

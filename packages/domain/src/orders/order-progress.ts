@@ -83,6 +83,11 @@ export async function completeClusterOrder(
         updatedAt: now,
       })
       .where(eq(orders.id, ref.orderId));
+    await appendEvent(tx, ref.tenantId, "order.step_changed.v1", {
+      orderId: ref.orderId,
+      step: "register",
+      state: "done",
+    });
     await appendEvent(tx, ref.tenantId, "cluster.ready.v1", {
       clusterId: ref.clusterId,
       orderId: ref.orderId,
