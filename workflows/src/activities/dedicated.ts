@@ -16,7 +16,7 @@ import {
   recordDedicatedNetwork,
   retireResource,
 } from "@platforma/domain";
-import { domainFailuresAreFinal as final } from "./domain-failures.ts";
+import { providerCall } from "./provider-call.ts";
 import type { ActivityDeps } from "./index.ts";
 
 type ClusterRef = { tenantId: TenantId; clusterId: string; region: string };
@@ -43,7 +43,7 @@ export function createDedicatedActivities(deps: ActivityDeps) {
 
   return {
     async allocateDedicatedNodes(input: DedicatedClusterInput): Promise<string[]> {
-      return final(async () => {
+      return providerCall(async () => {
         await allowed(input);
         const { nodeIds } = await provider.allocateNodes({
           ...request(input, dedicatedKeys(input.clusterId).nodes),
@@ -53,14 +53,16 @@ export function createDedicatedActivities(deps: ActivityDeps) {
       });
     },
     async releaseDedicatedNodes(input: ClusterRef): Promise<void> {
-      await provider.releaseNodes(request(input, dedicatedKeys(input.clusterId).nodes));
+      return providerCall(async () => {
+        await provider.releaseNodes(request(input, dedicatedKeys(input.clusterId).nodes));
+      });
     },
 
     /** VLAN, network row, and the initial firewall rules (version 1). */
     async createDedicatedNetwork(
       input: DedicatedClusterInput,
     ): Promise<{ networkId: string; vlanId: number }> {
-      return final(async () => {
+      return providerCall(async () => {
         await allowed(input);
         const keys = dedicatedKeys(input.clusterId);
         const { vlanId } = await provider.createVlan(request(input, keys.vlan));
@@ -77,13 +79,15 @@ export function createDedicatedActivities(deps: ActivityDeps) {
       });
     },
     async deleteDedicatedNetwork(input: ClusterRef): Promise<void> {
-      const keys = dedicatedKeys(input.clusterId);
-      await provider.removeFirewallRules(request(input, keys.firewall));
-      await provider.deleteVlan(request(input, keys.vlan));
+      return providerCall(async () => {
+        const keys = dedicatedKeys(input.clusterId);
+        await provider.removeFirewallRules(request(input, keys.firewall));
+        await provider.deleteVlan(request(input, keys.vlan));
+      });
     },
 
     async createDedicatedStorage(input: DedicatedClusterInput): Promise<void> {
-      await final(async () => {
+      await providerCall(async () => {
         await allowed(input);
         const req = {
           ...request(input, dedicatedKeys(input.clusterId).storage),
@@ -96,19 +100,23 @@ export function createDedicatedActivities(deps: ActivityDeps) {
     async deleteDedicatedStorage(
       input: ClusterRef & { storage: { backend: "ceph" | "nvme" } },
     ): Promise<void> {
-      const req = request(input, dedicatedKeys(input.clusterId).storage);
-      if (input.storage.backend === "ceph") await provider.deleteCephPool(req);
-      else await provider.detachNvmeDrives(req);
+      return providerCall(async () => {
+        const req = request(input, dedicatedKeys(input.clusterId).storage);
+        if (input.storage.backend === "ceph") await provider.deleteCephPool(req);
+        else await provider.detachNvmeDrives(req);
+      });
     },
 
     async registerDedicatedCluster(input: DedicatedClusterInput): Promise<void> {
-      await final(async () => {
+      await providerCall(async () => {
         await allowed(input);
         await provider.registerCluster(request(input, dedicatedKeys(input.clusterId).registration));
       });
     },
     async deregisterDedicatedCluster(input: ClusterRef): Promise<void> {
-      await provider.deregisterCluster(request(input, dedicatedKeys(input.clusterId).registration));
+      return providerCall(async () => {
+        await provider.deregisterCluster(request(input, dedicatedKeys(input.clusterId).registration));
+      });
     },
 
     async compensateClusterOrder(
@@ -121,27 +129,31 @@ export function createDedicatedActivities(deps: ActivityDeps) {
 
     /** Deprovisions everything on the cluster first (dependency order), giving back its quota. */
     async retireClusterResources(input: DeprovisionClusterInput): Promise<number> {
-      const live = await liveClusterResources(db, input.tenantId, input.clusterId);
-      for (const r of live) {
-        await provider.releaseResource({
-          tenantId: input.tenantId,
-          clusterId: input.clusterId,
-          ...r,
-          requestKey: `${r.kind}.${r.resourceId}`,
-        });
-        await retireResource(db, input.tenantId, r.kind, r.resourceId);
-      }
-      return live.length;
+      return providerCall(async () => {
+        const live = await liveClusterResources(db, input.tenantId, input.clusterId);
+        for (const r of live) {
+          await provider.releaseResource({
+            tenantId: input.tenantId,
+            clusterId: input.clusterId,
+            ...r,
+            requestKey: `${r.kind}.${r.resourceId}`,
+          });
+          await retireResource(db, input.tenantId, r.kind, r.resourceId);
+        }
+        return live.length;
+      });
     },
     async releaseSharedCluster(input: DeprovisionClusterInput): Promise<void> {
-      await provider.releaseCluster(request(input, `${input.provisionOrderId}.compute`));
+      return providerCall(async () => {
+        await provider.releaseCluster(request(input, `${input.provisionOrderId}.compute`));
+      });
     },
     async completeClusterDeletion(input: DeprovisionClusterInput): Promise<void> {
       await completeClusterDeletion(db, input);
     },
 
     async applyDesiredFirewallRules(input: ApplyFirewallRulesInput): Promise<number> {
-      return final(async () => {
+      return providerCall(async () => {
         await allowed(input);
         const desired = await desiredFirewallRules(db, input.tenantId, input.networkId);
         await provider.applyFirewallRules({

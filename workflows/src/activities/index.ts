@@ -17,7 +17,7 @@ import {
 } from "@platforma/domain";
 import type { ProviderDriver } from "@platforma/providers";
 import { createDedicatedActivities } from "./dedicated.ts";
-import { domainFailuresAreFinal } from "./domain-failures.ts";
+import { providerCall } from "./provider-call.ts";
 
 export interface ActivityDeps {
   db: AppDb;
@@ -44,13 +44,13 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async allocateClusterCapacity(input: ProvisionClusterInput): Promise<string> {
-      return domainFailuresAreFinal(async () => {
+      return providerCall(async () => {
         const allocation = await provider.allocateCluster({ ...input, requestKey: clusterKey(input) });
         return allocation.allocationId;
       });
     },
     async releaseClusterCapacity(input: ProvisionClusterInput): Promise<void> {
-      await provider.releaseCluster({ ...input, requestKey: clusterKey(input) });
+      await providerCall(() => provider.releaseCluster({ ...input, requestKey: clusterKey(input) }));
     },
     async completeClusterOrder(input: ProvisionClusterInput): Promise<void> {
       await completeClusterOrder(db, input);
@@ -60,12 +60,10 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async provisionResource(input: ResourceOrderInput): Promise<void> {
-      await domainFailuresAreFinal(() =>
-        provider.provisionResource({ ...input, requestKey: resourceKey(input) }),
-      );
+      await providerCall(() => provider.provisionResource({ ...input, requestKey: resourceKey(input) }));
     },
     async releaseResource(input: ResourceOrderInput): Promise<void> {
-      await provider.releaseResource({ ...input, requestKey: resourceKey(input) });
+      await providerCall(() => provider.releaseResource({ ...input, requestKey: resourceKey(input) }));
     },
     async completeResourceProvisioning(input: ResourceOrderInput): Promise<void> {
       await completeResourceProvisioning(db, input);

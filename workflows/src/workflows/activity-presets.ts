@@ -18,6 +18,8 @@ export const DB_STEP: ActivityOptions = {
  */
 export const PROVIDER_STEP: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  // Provider calls heartbeat every second: a dead worker is noticed in seconds, not minutes.
+  heartbeatTimeout: "5 seconds",
   startToCloseTimeout: "5 minutes",
   retry: {
     initialInterval: "1 second",

@@ -66,7 +66,7 @@ export async function provisionDedicatedCluster(
         await undo();
         await db.markOrderStep(input, name, "compensated");
       }
-      await provider.compensateClusterOrder(input, reason, message);
+      await db.compensateClusterOrder(input, reason, message);
     });
     return { state: "failed", reason };
   }
