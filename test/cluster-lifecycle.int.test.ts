@@ -53,8 +53,16 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
       "tenant.created.v1",
       "order.placed.v1",
       "cluster.requested.v1",
+      "order.step_changed.v1",
+      "order.step_changed.v1",
+      "order.step_changed.v1",
       "cluster.ready.v1",
       "order.completed.v1",
+    ]);
+    expect(events.filter((e) => e.type === "order.step_changed.v1").map((e) => e.data)).toEqual([
+      { orderId: order.id, step: "compute", state: "running" },
+      { orderId: order.id, step: "compute", state: "done" },
+      { orderId: order.id, step: "register", state: "done" },
     ]);
     expect(new Set(events.map((e) => e.tenantId))).toEqual(new Set([tenantId]));
 

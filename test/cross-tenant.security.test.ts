@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf, type PlatformaClient } from "@platforma/client";
-import type { ClusterId, OrderId } from "@platforma/contracts";
+import { sql } from "drizzle-orm";
+import type { ApiKeyId, ClusterId, OrderId, TenantId, UserId } from "@platforma/contracts";
 import { startStack, type TestStack } from "./stack.ts";
 import { recordingStarter } from "./recording-starter.ts";
 import { readyCluster } from "./cluster-fixtures.ts";
@@ -96,6 +97,103 @@ describe("one tenant's credential never reaches another tenant's data", () => {
   it("cannot pick a tenant through input", async () => {
     const err = await attacker.clusters.list
       .query({ tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" } as never)
+      .catch((e: unknown) => e);
+    expect(errorDataOf(err)?.reason).toBe("invalid_input");
+  });
+});
+
+describe("one tenant's credential never reaches another tenant's users or API keys", () => {
+  let stack: TestStack;
+  const victims: {
+    tenantId: TenantId;
+    client: PlatformaClient;
+    userIds: UserId[];
+    keys: { id: ApiKeyId; plaintext: string }[];
+  }[] = [];
+  let attackers: PlatformaClient[];
+
+  beforeAll(async () => {
+    stack = await startStack({ workflows: recordingStarter() });
+    for (let v = 0; v < 3; v++) {
+      const { tenantId, client } = await stack.newTenant();
+      const userIds: UserId[] = [];
+      const keys: { id: ApiKeyId; plaintext: string }[] = [];
+      for (let i = 0; i < 4; i++) {
+        userIds.push(
+          (await client.users.invite.mutate({ email: `u${i}@victim.example`, roles: ["admin"] })).id,
+        );
+        const { apiKey, plaintextKey } = await client.apiKeys.create.mutate({
+          name: `k${i}`,
+          scopes: ["infrastructure:read"],
+        });
+        keys.push({ id: apiKey.id, plaintext: plaintextKey });
+      }
+      victims.push({ tenantId, client, userIds, keys });
+    }
+    const attacker = await stack.newTenant();
+    // The attacker tries with its JWT and with an API key holding every scope it can put on one.
+    const { plaintextKey } = await attacker.client.apiKeys.create.mutate({
+      name: "attacker",
+      scopes: ["users:manage", "api_keys:manage", "infrastructure:read"],
+    });
+    attackers = [attacker.client, stack.clientFor(plaintextKey)];
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("lists none of the other tenants' users or keys", async () => {
+    for (const attacker of attackers) {
+      expect((await attacker.users.list.query({ limit: 200 })).items).toEqual([]);
+      expect((await attacker.apiKeys.list.query({ limit: 200 })).items.map((k) => k.name)).toEqual([
+        "attacker",
+      ]);
+    }
+  });
+
+  it("gets not_found for every get/updateRoles/remove/revoke of another tenant's ids, many times over", async () => {
+    const attempts: Promise<unknown>[] = [];
+    for (let round = 0; round < 10; round++) {
+      for (const attacker of attackers) {
+        for (const v of victims) {
+          for (const userId of v.userIds) {
+            attempts.push(attacker.users.get.query({ userId }).catch((e: unknown) => e));
+            attempts.push(
+              attacker.users.updateRoles.mutate({ userId, roles: ["pwned"] }).catch((e: unknown) => e),
+            );
+            attempts.push(attacker.users.remove.mutate({ userId }).catch((e: unknown) => e));
+          }
+          for (const key of v.keys)
+            attempts.push(attacker.apiKeys.revoke.mutate({ keyId: key.id }).catch((e: unknown) => e));
+        }
+      }
+    }
+    const results = await Promise.all(attempts);
+    expect(results).toHaveLength(10 * 2 * 3 * 16);
+    const reasons = new Set(results.map((r) => errorDataOf(r)?.reason ?? "LEAK"));
+    expect([...reasons]).toEqual(["not_found"]);
+  });
+
+  it("left every victim's users, keys, quota usage and events untouched", async () => {
+    for (const v of victims) {
+      const users = (await v.client.users.list.query()).items;
+      expect(users.map((u) => u.id).sort()).toEqual([...v.userIds].sort());
+      expect(new Set(users.flatMap((u) => u.roles))).toEqual(new Set(["admin"]));
+      const keys = (await v.client.apiKeys.list.query()).items;
+      expect(keys.map((k) => k.status)).toEqual(["active", "active", "active", "active"]);
+      for (const key of v.keys) {
+        await expect(stack.clientFor(key.plaintext).clusters.list.query()).resolves.toBeTruthy();
+      }
+      const { rows } = await stack.deps.systemDb.execute<{ types: string[] }>(
+        sql`select array_agg(distinct type order by type) as types from outbox where tenant_id = ${v.tenantId}`,
+      );
+      expect(rows[0]?.types).toEqual(["api_key.created.v1", "tenant.created.v1", "user.invited.v1"]);
+    }
+  });
+
+  it("a key's tenant cannot be swapped through input", async () => {
+    const err = await attackers[1]!.users.list
+      .query({ tenantId: victims[0]!.tenantId } as never)
       .catch((e: unknown) => e);
     expect(errorDataOf(err)?.reason).toBe("invalid_input");
   });

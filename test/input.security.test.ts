@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TenantId } from "@platforma/contracts";
 import { startStack, type TestStack } from "./stack.ts";
 import { recordingStarter } from "./recording-starter.ts";
 
@@ -22,15 +24,37 @@ async function call(
 }
 
 const longString = "x".repeat(10_000);
+const future = (ms: number) => new Date(Date.now() + ms).toISOString();
+const DAY = 24 * 60 * 60 * 1000;
 
 describe("bad input gets a typed error, never a 500", () => {
   let stack: TestStack;
+  let tenantId: TenantId;
   let tenantToken: string;
   let operatorToken: string;
+  /** Ids that exist, but in another tenant. */
+  let foreign: { userId: string; keyId: string };
+  let before: Record<string, number> | undefined;
+
+  /** Everything a refused input could have written for the tenant. */
+  async function written(id: TenantId) {
+    const r = await stack.deps.systemDb.execute<Record<string, number>>(sql`
+      select (select count(*)::int from users where tenant_id = ${id}) as users,
+             (select count(*)::int from api_keys where tenant_id = ${id}) as api_keys,
+             (select count(*)::int from outbox where tenant_id = ${id}) as events,
+             (select sum(used)::int from tenant_quotas where tenant_id = ${id}) as used`);
+    return r.rows[0];
+  }
+
   beforeAll(async () => {
     stack = await startStack({ workflows: recordingStarter() });
-    tenantToken = (await stack.newTenant()).token;
+    ({ tenantId, token: tenantToken } = await stack.newTenant());
     operatorToken = await stack.signer.operatorToken();
+    const other = await stack.newTenant();
+    const user = await other.client.users.invite.mutate({ email: "someone@example.com" });
+    const key = await other.client.apiKeys.create.mutate({ name: "k", scopes: ["orders:read"] });
+    foreign = { userId: user.id, keyId: key.apiKey.id };
+    before = await written(tenantId);
   });
   afterAll(async () => {
     await stack?.close();
@@ -136,6 +160,73 @@ describe("bad input gets a typed error, never a 500", () => {
     ["quotas.check", "query", { request: { max_gpus: 1 } }],
     ["quotas.check", "query", { request: { max_cpu_cores: 2.5 } }],
     ["quotas.check", "query", {}],
+    ["users.invite", "mutation", {}],
+    ["users.invite", "mutation", { email: "not-an-email" }],
+    ["users.invite", "mutation", { email: `${longString}@example.com` }],
+    ["users.invite", "mutation", { email: "a@example.com", extra: 1 }],
+    ["users.invite", "mutation", { email: "a@example.com", tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" }],
+    ["users.invite", "mutation", { email: "a@example.com", displayName: "" }],
+    ["users.invite", "mutation", { email: "a@example.com", displayName: longString }],
+    ["users.invite", "mutation", { email: "a@example.com", roles: "admin" }],
+    ["users.invite", "mutation", { email: "a@example.com", roles: ["Admin"] }],
+    ["users.invite", "mutation", { email: "a@example.com", roles: [""] }],
+    ["users.invite", "mutation", { email: "a@example.com", roles: ["../admin"] }],
+    ["users.invite", "mutation", { email: "a@example.com", roles: [longString] }],
+    ["users.invite", "mutation", { email: "a@example.com", roles: [1] }],
+    [
+      "users.invite",
+      "mutation",
+      { email: "a@example.com", roles: Array.from({ length: 17 }, (_, i) => `r${i}`) },
+    ],
+    ["users.invite", "mutation", { email: ["a@example.com"] }],
+    ["users.get", "query", {}],
+    ["users.get", "query", { userId: "key_aaaaaaaaaaaaaaaaaaaa" }],
+    ["users.get", "query", { userId: "usr_short" }],
+    ["users.get", "query", { userId: "' or 1=1 --" }],
+    ["users.get", "query", { userId: 42 }],
+    ["users.list", "query", { limit: 0 }],
+    ["users.list", "query", { limit: -1 }],
+    ["users.list", "query", { limit: 2.5 }],
+    ["users.list", "query", { limit: 1e12 }],
+    ["users.list", "query", { cursor: "not-a-cursor" }],
+    ["users.list", "query", { limit: 10, extra: true }],
+    ["users.updateRoles", "mutation", { userId: "usr_aaaaaaaaaaaaaaaaaaaa" }],
+    ["users.updateRoles", "mutation", { userId: "usr_aaaaaaaaaaaaaaaaaaaa", roles: ["UPPER"] }],
+    ["users.updateRoles", "mutation", { userId: "cls_aaaaaaaaaaaaaaaaaaaa", roles: [] }],
+    ["users.updateRoles", "mutation", { userId: "usr_aaaaaaaaaaaaaaaaaaaa", roles: [], extra: 1 }],
+    ["users.remove", "mutation", { userId: "usr_" }],
+    ["users.remove", "mutation", { userId: null }],
+    ["users.remove", "mutation", { userId: "key_aaaaaaaaaaaaaaaaaaaa" }],
+    ["apiKeys.create", "mutation", {}],
+    ["apiKeys.create", "mutation", { name: "k" }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: [] }],
+    ["apiKeys.create", "mutation", { name: "", scopes: ["orders:read"] }],
+    ["apiKeys.create", "mutation", { name: longString, scopes: ["orders:read"] }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:delete"] }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: "orders:read" }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: Array.from({ length: 33 }, () => "orders:read") }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["platform:admin"] }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], expiresAt: "tomorrow" }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], expiresAt: 1e12 }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], expiresAt: "2000-01-01T00:00:00Z" }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], expiresAt: future(-1000) }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], expiresAt: future(400 * DAY) }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], expiresAt: "9999-12-31T23:59:59Z" }],
+    ["apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"], secretHash: "00" }],
+    [
+      "apiKeys.create",
+      "mutation",
+      { name: "k", scopes: ["orders:read"], tenantId: "ten_aaaaaaaaaaaaaaaaaaaa" },
+    ],
+    ["apiKeys.list", "query", { limit: 0 }],
+    ["apiKeys.list", "query", { limit: 1.5 }],
+    ["apiKeys.list", "query", { limit: -5 }],
+    ["apiKeys.list", "query", { cursor: Buffer.from('["garbage","x"]').toString("base64url") }],
+    ["apiKeys.revoke", "mutation", {}],
+    ["apiKeys.revoke", "mutation", { keyId: "usr_aaaaaaaaaaaaaaaaaaaa" }],
+    ["apiKeys.revoke", "mutation", { keyId: "key_short" }],
+    ["apiKeys.revoke", "mutation", { keyId: "pfa_aaaaaaaaaaaaaaaaaaaa" }],
+    ["apiKeys.revoke", "mutation", { keyId: "key_aaaaaaaaaaaaaaaaaaaa", extra: 1 }],
   ];
 
   it.each(tenantCases)("%s %s %j → invalid_input (400)", async (path, kind, input) => {
@@ -143,6 +234,19 @@ describe("bad input gets a typed error, never a 500", () => {
     expect(r.status).toBe(400);
     expect(r.reason).toBe("invalid_input");
   });
+
+  it.each([
+    ["users.get", "query", () => ({ userId: foreign.userId })],
+    ["users.updateRoles", "mutation", () => ({ userId: foreign.userId, roles: ["x"] })],
+    ["users.remove", "mutation", () => ({ userId: foreign.userId })],
+    ["apiKeys.revoke", "mutation", () => ({ keyId: foreign.keyId })],
+  ] as const)(
+    "%s %s with a well-formed id of another tenant → not_found (404)",
+    async (path, kind, input) => {
+      const r = await call(stack, tenantToken, kind, path, input());
+      expect(r).toMatchObject({ status: 404, reason: "not_found" });
+    },
+  );
 
   const operatorCases: [string, "query" | "mutation", unknown][] = [
     ["tenants.create", "mutation", { name: "", allowedRegions: ["eu-central-1"] }],
@@ -214,6 +318,19 @@ describe("bad input gets a typed error, never a 500", () => {
       ["clusters.list", "query"],
       ["orders.get", "query"],
       ["orders.list", "query"],
+      ["users.invite", "mutation"],
+      ["users.get", "query"],
+      ["users.list", "query"],
+      ["users.updateRoles", "mutation"],
+      ["users.remove", "mutation"],
+      ["apiKeys.create", "mutation"],
+      ["apiKeys.list", "query"],
+      ["apiKeys.revoke", "mutation"],
+      ["clusters.delete", "mutation"],
+      ["orders.cancel", "mutation"],
+      ["networks.get", "query"],
+      ["networks.list", "query"],
+      ["networks.updateFirewallRules", "mutation"],
     ];
     for (const [path, kind] of paths) {
       for (const a of shapes) {
@@ -228,11 +345,21 @@ describe("bad input gets a typed error, never a 500", () => {
             cpuCores: a,
             sizeTb: b,
             request: a,
+            networkId: b,
+            rules: a,
+            dedicated: b,
           };
-          const r = await call(stack, tenantToken, kind, path, input);
-          expect(r.status, `${path} ${JSON.stringify(input)}`).toBeLessThan(500);
+          const iam = { email: a, roles: b, userId: a, keyId: b, scopes: a, expiresAt: b, displayName: a };
+          for (const body of [input, iam]) {
+            const r = await call(stack, tenantToken, kind, path, body);
+            expect(r.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
+          }
         }
       }
     }
+  });
+
+  it("wrote nothing for any refused input", async () => {
+    expect(await written(tenantId)).toEqual(before);
   });
 });

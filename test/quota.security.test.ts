@@ -53,7 +53,7 @@ describe("quota admission (max_clusters)", () => {
     // 1 tenant.created + 2 events per admitted order + 1 quota.rejected per refusal; refused
     // requests wrote nothing else.
     expect(await counts(tenantId)).toEqual({ clusters: 10, orders: 10, events: 51, used: 10 });
-    expect(starter.started.filter((s) => s.tenantId === tenantId)).toHaveLength(10);
+    expect(starter.started.filter((s) => s.input.tenantId === tenantId)).toHaveLength(10);
   });
 
   it("rejects the 11th cluster and writes nothing for it", async () => {

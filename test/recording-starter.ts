@@ -1,17 +1,24 @@
-import type { ProvisionClusterInput, ResourceOrderInput } from "@platforma/contracts";
+import type { OrderWorkflowInputs, OrderWorkflowName } from "@platforma/contracts";
 import type { WorkflowStarter } from "@platforma/domain";
+
+type Started = { name: OrderWorkflowName; input: OrderWorkflowInputs[OrderWorkflowName] };
 
 /**
  * Records workflow starts instead of calling Temporal, for tests about admission and access only.
  * The real path (Temporal + worker) is covered by the end-to-end tests.
  */
-export function recordingStarter(): WorkflowStarter & {
-  started: (ProvisionClusterInput | ResourceOrderInput)[];
-} {
-  const started: (ProvisionClusterInput | ResourceOrderInput)[] = [];
-  const record = async (input: ProvisionClusterInput | ResourceOrderInput) => {
-    started.push(input);
-    return { workflowId: `order/${input.orderId}`, runId: "recorded" };
+export function recordingStarter(): WorkflowStarter & { started: Started[]; cancelled: string[] } {
+  const started: Started[] = [];
+  const cancelled: string[] = [];
+  return {
+    started,
+    cancelled,
+    async startOrderWorkflow(name, input) {
+      started.push({ name, input });
+      return { workflowId: `order/${input.orderId}`, runId: "recorded" };
+    },
+    async cancelWorkflow(workflowId) {
+      cancelled.push(workflowId);
+    },
   };
-  return { started, startProvisionCluster: record, startResourceOrder: (_name, input) => record(input) };
 }

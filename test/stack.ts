@@ -1,7 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection, Runtime, type Worker } from "@temporalio/worker";
-import { createJwtVerifier, type ApiDeps, type Logger } from "@platforma/api";
+import {
+  createApiKeyVerifier,
+  createCredentialVerifier,
+  createJwtVerifier,
+  type ApiDeps,
+  type Logger,
+} from "@platforma/api";
 import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb } from "@platforma/db";
@@ -30,6 +36,8 @@ export interface StackOptions {
   relay?: boolean;
   tenantStateCacheMs?: number;
   poolSize?: number;
+  /** Where the API logs go (default: nowhere); see `capturingLogger`. */
+  logger?: Logger;
 }
 
 export interface TestStack {
@@ -45,8 +53,29 @@ export interface TestStack {
   newTenant(opts?: {
     allowedRegions?: string[];
     quotas?: Partial<Record<string, number>>;
+    dedicatedEntitled?: boolean;
   }): Promise<{ tenantId: TenantId; token: string; client: PlatformaClient }>;
   close(): Promise<void>;
+}
+
+/** A logger that keeps every line (bindings, object and message) as JSON text, for leak checks. */
+export function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const write = (level: string) => (obj: object, msg?: string) => {
+      const err = (obj as { err?: unknown }).err;
+      // Like pino's serializer: message, stack and the error's own fields.
+      const errText = err instanceof Error ? { err: { ...err, message: err.message, stack: err.stack } } : {};
+      lines.push(JSON.stringify({ level, ...bindings, ...obj, ...errText, msg }));
+    };
+    return {
+      info: write("info"),
+      warn: write("warn"),
+      error: write("error"),
+      child: (more) => make({ ...bindings, ...more }),
+    };
+  };
+  return Object.assign(make({}), { lines });
 }
 
 let runtimeInstalled = false;
@@ -94,17 +123,17 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     relay.start();
   }
 
+  const logger = opts.logger ?? silentLogger;
   const deps: ApiDeps = {
     db: app.db,
     systemDb: system.db,
     workflows,
-    verifier: createJwtVerifier({
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      keys: { jwks: signer.jwks },
+    verifier: createCredentialVerifier({
+      jwt: createJwtVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { jwks: signer.jwks } }),
+      apiKey: createApiKeyVerifier({ db: system.db, logger }),
     }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: opts.tenantStateCacheMs ?? 0 }),
-    logger: silentLogger,
+    logger,
     eventPollIntervalMs: 50,
   };
   const server = await buildServer({ deps });
@@ -127,6 +156,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
         name: `test tenant ${globalThis.crypto.randomUUID().slice(0, 8)}`,
         allowedRegions: t.allowedRegions ?? ["eu-central-1", "us-east-1"],
         ...(t.quotas ? { quotas: t.quotas } : {}),
+        ...(t.dedicatedEntitled ? { dedicatedEntitled: true } : {}),
       });
       const token = await signer.tenantToken(tenant.id);
       return { tenantId: tenant.id, token, client: clientFor(token) };

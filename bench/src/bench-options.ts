@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 
 export interface BenchOptions {
+  /** The one benchmark to run (`--only`); `null` runs them all. */
+  only: string | null;
   /** Measured seconds per side. */
   durationSec: number;
   /** Seconds of load per side before measuring: pools fill, the JIT settles. */
@@ -11,15 +13,27 @@ export interface BenchOptions {
   poolSize: number;
   /** Tenant state cache of the full stack; 500 ms is the API's default. */
   tenantCacheMs: number;
+  /** Tenants the admission benchmark spreads its load over. */
+  spreadTenants: number;
 }
 
-export const BENCH_USAGE = `usage: pnpm bench [--duration S] [--warmup S] [--connections N] [--pool N] [--tenant-cache-ms MS]
+/** `--help`, listing the benchmarks `--only` can pick. */
+export function benchUsage(benchmarks: readonly { name: string; summary: string }[]): string {
+  const width = Math.max(...benchmarks.map((b) => b.name.length));
+  return `usage: pnpm bench [--only NAME] [--duration S] [--warmup S] [--connections N] [--pool N]
+                  [--tenant-cache-ms MS] [--tenants N]
+  --only NAME           run one benchmark (default: all, in this order)
   --duration S          measured seconds per side (default 10)
   --warmup S            unmeasured seconds of load per side first (default 3)
   --connections N       concurrent keep-alive connections (default 32)
-  --pool N              Postgres pool size of the app role, both sides (default 20)
+  --pool N              Postgres pool size of the app role per server (default 20)
   --tenant-cache-ms MS  tenant state cache of the full stack (default 500, as the API)
+  --tenants N           admission: tenants the spread side spreads its load over (default 64)
+
+benchmarks:
+${benchmarks.map((b) => `  ${b.name.padEnd(width)}  ${b.summary}`).join("\n")}
 `;
+}
 
 function numberOption(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
@@ -35,8 +49,8 @@ function integerOption(name: string, raw: string | undefined, fallback: number, 
   return value;
 }
 
-/** Parses the command line; `null` when help was asked for. */
-export function parseBenchOptions(argv: string[]): BenchOptions | null {
+/** Parses the command line against the benchmark names; `null` when help was asked for. */
+export function parseBenchOptions(argv: string[], names: readonly string[]): BenchOptions | null {
   // `pnpm bench -- --duration 5` forwards the separator itself.
   const args = argv[0] === "--" ? argv.slice(1) : argv;
   const { values } = parseArgs({
@@ -44,20 +58,28 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     strict: true,
     allowPositionals: false,
     options: {
+      only: { type: "string" },
       duration: { type: "string" },
       warmup: { type: "string" },
       connections: { type: "string" },
       pool: { type: "string" },
       "tenant-cache-ms": { type: "string" },
+      tenants: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return null;
+  const only = values.only ?? null;
+  if (only !== null && !names.includes(only)) {
+    throw new Error(`--only must name a benchmark (${names.join(", ")}), got ${only}`);
+  }
   return {
+    only,
     durationSec: numberOption("duration", values.duration, 10, 0.1),
     warmupSec: numberOption("warmup", values.warmup, 3, 0),
     connections: integerOption("connections", values.connections, 32, 1),
     poolSize: integerOption("pool", values.pool, 20, 1),
     tenantCacheMs: integerOption("tenant-cache-ms", values["tenant-cache-ms"], 500, 0),
+    spreadTenants: integerOption("tenants", values.tenants, 64, 2),
   };
 }

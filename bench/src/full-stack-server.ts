@@ -43,7 +43,7 @@ serveInChild<FullStackServerConfig>(async (config) => {
       }),
       tenantAccess: createTenantAccessReader(system.db, { ttlMs: config.tenantCacheMs }),
       // The API's own logger at its default level: per-request child loggers are part of the cost,
-      // and a successful read writes no line, so nothing reaches the sink during the run.
+      // and a successful request writes no line, so nothing reaches the sink during the run.
       logger: pino({ level: "info", base: { service: "api" } }, pino.destination("/dev/null")),
     },
   });

@@ -1,116 +1,43 @@
 import { availableParallelism } from "node:os";
 import { runMigrations } from "@platforma/db";
-import type { BareServerConfig } from "./bare-server.ts";
+import { admissionBenchmark } from "./admission-benchmark.ts";
+import type { Benchmark, BenchContext } from "./benchmark.ts";
 import { benchEnv } from "./bench-env.ts";
-import { BENCH_USAGE, parseBenchOptions } from "./bench-options.ts";
-import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.ts";
-import { fetchClusterItems } from "./fetch-cluster-items.ts";
-import { formatReport, type SideResult } from "./format-report.ts";
-import type { FullStackServerConfig } from "./full-stack-server.ts";
-import { runLoad } from "./run-load.ts";
-import { seedTenant } from "./seed-tenant.ts";
-import { startServerProcess, type ServerProcess } from "./server-process.ts";
+import { benchUsage, parseBenchOptions } from "./bench-options.ts";
+import { readBenchmark } from "./read-benchmark.ts";
+import { relayBenchmark } from "./relay-benchmark.ts";
 
 /**
- * Tenant-scoped read, full stack vs. bare (DESIGN §13): `clusters.list` through HTTP, tRPC, JWT
- * verification, the tenant state check and the RLS transaction, against node:http + pg running the
- * same SQL. Each server runs in its own process in turn; the closed-loop client runs here. It
- * prints numbers and ratios and asserts nothing about time.
+ * `pnpm bench`: the benchmarks of DESIGN §13, each printing numbers and ratios measured side by
+ * side in one run. They run one after another (all by default, `--only NAME` for one), so they
+ * never compete for the CPUs; nothing here asserts anything about time.
  */
-const CLUSTERS = 50;
+const BENCHMARKS: readonly Benchmark[] = [readBenchmark, admissionBenchmark, relayBenchmark];
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 function printUsage(): never {
-  process.stdout.write(BENCH_USAGE);
+  process.stdout.write(benchUsage(BENCHMARKS));
   process.exit(0);
 }
 
-const options = parseBenchOptions(process.argv.slice(2)) ?? printUsage();
+const options =
+  parseBenchOptions(
+    process.argv.slice(2),
+    BENCHMARKS.map((b) => b.name),
+  ) ?? printUsage();
+const selected = BENCHMARKS.filter((b) => options.only === null || b.name === options.only);
 
 progress("migrating");
 await runMigrations(benchEnv.ownerDatabaseUrl);
-progress(`seeding a fresh tenant with ${CLUSTERS} clusters`);
-const tenantId = await seedTenant({
-  databaseUrl: benchEnv.databaseUrl,
-  systemDatabaseUrl: benchEnv.systemDatabaseUrl,
-  clusters: CLUSTERS,
-});
 
-const signer = await createBenchSigner();
-// Valid for the whole run with room to spare, so no request meets an expired token.
-const token = await signer.tenantToken(tenantId, 2 * (options.warmupSec + options.durationSec) + 600);
-// Both sides get the same request bytes; the bare one ignores the token.
-const path = `/trpc/clusters.list?input=${encodeURIComponent(JSON.stringify({ limit: CLUSTERS }))}`;
-const headers = { authorization: `Bearer ${token}` };
-
-const fullConfig: FullStackServerConfig = {
-  databaseUrl: benchEnv.databaseUrl,
-  systemDatabaseUrl: benchEnv.systemDatabaseUrl,
-  poolSize: options.poolSize,
-  issuer: BENCH_ISSUER,
-  audience: BENCH_AUDIENCE,
-  jwks: signer.jwks,
-  tenantCacheMs: options.tenantCacheMs,
+const context: BenchContext = {
+  options,
+  environment: `Node ${process.version}, ${availableParallelism()} CPUs shared by client, server and Postgres`,
+  progress,
 };
-const bareConfig: BareServerConfig = {
-  databaseUrl: benchEnv.databaseUrl,
-  poolSize: options.poolSize,
-  tenantId,
-};
-
-interface Side {
-  name: string;
-  description: string;
-  start(): Promise<ServerProcess>;
+for (const [i, benchmark] of selected.entries()) {
+  progress(`${benchmark.name}: ${benchmark.summary}`);
+  const report = await benchmark.run(context);
+  process.stdout.write(i === 0 ? report : `\n${report}`);
 }
-
-const fullSide: Side = {
-  name: "full",
-  description: "Fastify + tRPC + jose EdDSA verify + tenant state check + RLS transaction (drizzle)",
-  start: () => startServerProcess(new URL("./full-stack-server.ts", import.meta.url), fullConfig),
-};
-const bareSide: Side = {
-  name: "bare",
-  description: "node:http + pg: BEGIN; set_config; the same SELECT; COMMIT",
-  start: () => startServerProcess(new URL("./bare-server.ts", import.meta.url), bareConfig),
-};
-
-async function measure(side: Side): Promise<{ result: SideResult; items: unknown[] }> {
-  progress(`${side.name}: starting its server process`);
-  const server = await side.start();
-  try {
-    const items = await fetchClusterItems(server.origin, path, headers);
-    if (items.length !== CLUSTERS) {
-      throw new Error(`${side.name}: expected ${CLUSTERS} clusters, got ${items.length}`);
-    }
-    progress(`${side.name}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-    const load = await runLoad({
-      origin: server.origin,
-      path,
-      headers,
-      connections: options.connections,
-      warmupMs: options.warmupSec * 1000,
-      durationMs: options.durationSec * 1000,
-    });
-    return { result: { name: side.name, description: side.description, load }, items };
-  } finally {
-    await server.stop();
-  }
-}
-
-const full = await measure(fullSide);
-const bare = await measure(bareSide);
-if (JSON.stringify(full.items) !== JSON.stringify(bare.items)) {
-  throw new Error("full and bare returned different clusters: the comparison would be meaningless");
-}
-
-process.stdout.write(
-  formatReport(
-    `clusters.list, limit ${CLUSTERS}, ${CLUSTERS} rows: full stack vs. bare node:http + pg`,
-    options,
-    `Node ${process.version}, ${availableParallelism()} CPUs shared by client, server and Postgres`,
-    full.result,
-    bare.result,
-  ),
-);

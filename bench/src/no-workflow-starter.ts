@@ -1,13 +1,10 @@
 import type { WorkflowStarter } from "@platforma/domain";
 
-const notStarted = async (..._args: unknown[]) => ({ workflowId: "not-started", runId: "not-started" });
-
-// Every start is the same no-op, and assigning through a variable keeps this compiling while the
-// starter gains workflows that the benchmarks never start.
-const starter = { startProvisionCluster: notStarted, startResourceOrder: notStarted };
-
 /**
- * Starts nothing: the benchmarks measure reads, and the seeded clusters only need to exist as rows.
- * Their orders stay pending, which no read path looks at.
+ * Starts nothing: the read benchmark's seeded clusters only need to exist as rows, and the admission
+ * benchmark measures the API's transaction, not provisioning. Their orders stay pending.
  */
-export const noWorkflowStarter: WorkflowStarter = starter;
+export const noWorkflowStarter: WorkflowStarter = {
+  startOrderWorkflow: async () => ({ workflowId: "not-started", runId: "not-started" }),
+  cancelWorkflow: async () => {},
+};

@@ -1,27 +1,40 @@
 import { createHistogram } from "node:perf_hooks";
 import { Pool } from "undici";
 
-export interface LoadOptions {
-  origin: string;
+/** One request of the load; the body, when there is one, is sent as it is. */
+export interface LoadRequest {
+  method: "GET" | "POST";
   path: string;
   headers: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadOptions {
+  origin: string;
+  /** Called once per request, so a benchmark can vary what it sends (unique names, tenants). */
+  nextRequest: () => LoadRequest;
   connections: number;
   warmupMs: number;
   durationMs: number;
 }
 
 export interface LoadResult {
-  /** Successful responses completed inside the measured window. */
+  /** Successful (2xx) responses completed inside the measured window. */
   requests: number;
-  /** Failed requests and non-200 responses completed inside the measured window. */
+  /** Failed requests and non-2xx responses completed inside the measured window. */
   errors: number;
+  /** `errors` by what went wrong (`HTTP 403`, or the client's error message). */
+  errorsByKind: ReadonlyMap<string, number>;
   firstError: string | null;
+  /** The body of the first non-2xx response inside the window, cut short. */
+  firstErrorBody: string | null;
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
 }
 
 const NS_PER_MS = 1e6;
+const ERROR_BODY_CHARS = 500;
 
 /**
  * A closed loop: each of `connections` workers keeps exactly one request in flight on its own
@@ -36,17 +49,25 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const measureUntil = measureFrom + BigInt(Math.round(opts.durationMs * NS_PER_MS));
   let requests = 0;
   let errors = 0;
+  const errorsByKind = new Map<string, number>();
   let firstError: string | null = null;
+  let firstErrorBody: string | null = null;
 
   const worker = async () => {
     while (process.hrtime.bigint() < measureUntil) {
+      const request = opts.nextRequest();
       const sentAt = process.hrtime.bigint();
       let failure: string | null = null;
+      let failureBody: string | null = null;
       try {
-        const res = await pool.request({ path: opts.path, method: "GET", headers: opts.headers });
+        const res = await pool.request(request);
         // Read the whole body: a response is served only once its last byte has arrived.
-        await res.body.arrayBuffer();
-        if (res.statusCode !== 200) failure = `HTTP ${res.statusCode}`;
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          await res.body.arrayBuffer();
+        } else {
+          failureBody = (await res.body.text()).slice(0, ERROR_BODY_CHARS);
+          failure = `HTTP ${res.statusCode}`;
+        }
       } catch (err) {
         failure = err instanceof Error ? err.message : String(err);
       }
@@ -57,7 +78,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         latencies.record(doneAt - sentAt);
       } else {
         errors++;
-        firstError ??= failure;
+        errorsByKind.set(failure, (errorsByKind.get(failure) ?? 0) + 1);
+        if (firstError === null) {
+          firstError = failure;
+          firstErrorBody = failureBody;
+        }
       }
     }
   };
@@ -70,7 +95,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   return {
     requests,
     errors,
+    errorsByKind,
     firstError,
+    firstErrorBody,
     requestsPerSec: requests / (opts.durationMs / 1000),
     p50Ms: requests > 0 ? latencies.percentile(50) / NS_PER_MS : Number.NaN,
     p99Ms: requests > 0 ? latencies.percentile(99) / NS_PER_MS : Number.NaN,

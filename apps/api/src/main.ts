@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Client, Connection } from "@temporalio/client";
 import { pino } from "pino";
-import { createJwtVerifier } from "@platforma/api";
+import { createApiKeyVerifier, createCredentialVerifier, createJwtVerifier } from "@platforma/api";
 import { createDb, createSystemDb } from "@platforma/db";
 import { createTenantAccessReader, createWorkflowStarter } from "@platforma/domain";
 import { loadEnv } from "./env.ts";
@@ -32,7 +32,10 @@ const server = await buildServer({
     db: app.db,
     systemDb: system.db,
     workflows: createWorkflowStarter(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
-    verifier: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
+    verifier: createCredentialVerifier({
+      jwt: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
+      apiKey: createApiKeyVerifier({ db: system.db, logger }),
+    }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
     eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,

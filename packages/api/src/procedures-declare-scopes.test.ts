@@ -26,4 +26,23 @@ describe("every non-public procedure declares the scopes it needs", () => {
       expect(procedure._def.meta?.scopes, path).toContain("platform:admin");
     }
   });
+
+  it("IAM procedures require their management scope", () => {
+    const iam = procedures.filter(([p]) => p.startsWith("users.") || p.startsWith("apiKeys."));
+    expect(iam.map(([p]) => p).sort()).toEqual([
+      "apiKeys.create",
+      "apiKeys.list",
+      "apiKeys.revoke",
+      "users.get",
+      "users.invite",
+      "users.list",
+      "users.remove",
+      "users.updateRoles",
+    ]);
+    for (const [path, procedure] of iam) {
+      expect(procedure._def.meta?.scopes, path).toEqual([
+        path.startsWith("users.") ? "users:manage" : "api_keys:manage",
+      ]);
+    }
+  });
 });

@@ -61,6 +61,47 @@ export const EVENT_CATALOGUE = {
     description: "Provisioning the cluster failed; it holds no capacity.",
     data: z.object({ clusterId: z.string(), orderId: z.string(), reason: z.string() }),
   },
+  "order.step_changed.v1": {
+    topic: TOPICS.orders,
+    description: "A step of an order started, finished, failed or was compensated.",
+    data: z.object({ orderId: z.string(), step: z.string(), state: z.string() }),
+  },
+  "order.compensated.v1": {
+    topic: TOPICS.orders,
+    description:
+      "The order was undone (failed or cancelled); everything it held was released, its quota given back.",
+    data: z.object({ ...orderRef, kind: z.string(), reason: z.string(), message: z.string() }),
+  },
+  "order.cancel_requested.v1": {
+    topic: TOPICS.orders,
+    description: "The tenant asked to cancel a running order; compensation follows.",
+    data: z.object({ orderId: z.string(), workflowId: z.string() }),
+  },
+  "cluster.deletion_requested.v1": {
+    topic: TOPICS.infrastructure,
+    description: "Deprovisioning of the cluster started.",
+    data: z.object({ clusterId: z.string(), orderId: z.string() }),
+  },
+  "cluster.deleted.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The cluster and everything on it were deprovisioned; capacity and quota were released.",
+    data: z.object({ clusterId: z.string(), orderId: z.string() }),
+  },
+  "network.created.v1": {
+    topic: TOPICS.infrastructure,
+    description: "A dedicated network (own VLAN) was created for a cluster.",
+    data: z.object({ networkId: z.string(), clusterId: z.string(), vlanId: z.number(), cidr: z.string() }),
+  },
+  "network.rules_updated.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The tenant changed a network's firewall rules (a new desired version).",
+    data: z.object({ networkId: z.string(), version: z.number(), rules: z.number() }),
+  },
+  "network.rules_applied.v1": {
+    topic: TOPICS.infrastructure,
+    description: "The provider now enforces this version of the network's firewall rules.",
+    data: z.object({ networkId: z.string(), version: z.number() }),
+  },
   "instance.requested.v1": {
     topic: TOPICS.infrastructure,
     description: "An instance row was created in state `provisioning` (its cores and memory are reserved).",

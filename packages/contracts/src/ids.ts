@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   instance: "ins",
   storagePool: "stp",
   apiKey: "key",
+  network: "net",
   event: "evt",
   allocation: "alc",
   request: "req",
@@ -25,6 +26,7 @@ export type EventId = Id<"event">;
 export type InstanceId = Id<"instance">;
 export type StoragePoolId = Id<"storagePool">;
 export type ApiKeyId = Id<"apiKey">;
+export type NetworkId = Id<"network">;
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 const BODY_LENGTH = 20;

@@ -1,4 +1,4 @@
-import type { ClusterId, InstanceId, OrderId, StoragePoolId, TenantId } from "./ids.ts";
+import type { ClusterId, InstanceId, NetworkId, OrderId, StoragePoolId, TenantId } from "./ids.ts";
 
 /** The one task queue the worker polls; workflows and activities share it. */
 export const TASK_QUEUE = "platforma";
@@ -18,6 +18,9 @@ export const WORKFLOW_NAMES = {
   provisionResource: "provisionResource",
   deprovisionResource: "deprovisionResource",
   reconcileQuotas: "reconcileQuotas",
+  provisionDedicatedCluster: "provisionDedicatedCluster",
+  deprovisionCluster: "deprovisionCluster",
+  applyFirewallRules: "applyFirewallRules",
 } as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[keyof typeof WORKFLOW_NAMES];
 
@@ -51,3 +54,58 @@ export interface ResourceOrderResult {
 
 /** The schedule that recounts every tenant's usage and repairs drift. */
 export const QUOTA_RECONCILE_SCHEDULE_ID = "quota-reconciler";
+
+export interface FirewallRuleInput {
+  direction: "ingress" | "egress";
+  protocol: "tcp" | "udp" | "icmp" | "any";
+  ports?: { from: number; to: number };
+  cidr: string;
+  action: "allow" | "deny";
+  description?: string;
+}
+
+/** A dedicated cluster: whole nodes, its own VLAN and firewall, its own storage. */
+export interface DedicatedClusterInput {
+  tenantId: TenantId;
+  orderId: OrderId;
+  clusterId: ClusterId;
+  region: string;
+  nodes: number;
+  network: { cidr: string; firewallRules: FirewallRuleInput[] };
+  storage: { backend: "ceph" | "nvme"; sizeTb: number };
+}
+
+/** The steps of a dedicated cluster's saga, in order; compensation runs them backwards. */
+export const DEDICATED_STEPS = ["compute", "network", "storage", "register"] as const;
+export type DedicatedStep = (typeof DEDICATED_STEPS)[number];
+
+export interface DeprovisionClusterInput {
+  tenantId: TenantId;
+  orderId: OrderId;
+  clusterId: ClusterId;
+  region: string;
+  placement: "shared" | "dedicated";
+  /** The order that provisioned the cluster (shared clusters' capacity is keyed by it). */
+  provisionOrderId: OrderId;
+  storageBackend: "ceph" | "nvme" | null;
+}
+
+export interface ApplyFirewallRulesInput {
+  tenantId: TenantId;
+  orderId: OrderId;
+  networkId: NetworkId;
+  clusterId: ClusterId;
+  region: string;
+  version: number;
+}
+
+/** Workflows started for an order, and their inputs: one execution per order (`order/<id>`). */
+export interface OrderWorkflowInputs {
+  provisionCluster: ProvisionClusterInput;
+  provisionResource: ResourceOrderInput;
+  deprovisionResource: ResourceOrderInput;
+  provisionDedicatedCluster: DedicatedClusterInput;
+  deprovisionCluster: DeprovisionClusterInput;
+  applyFirewallRules: ApplyFirewallRulesInput;
+}
+export type OrderWorkflowName = keyof OrderWorkflowInputs;

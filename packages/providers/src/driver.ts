@@ -17,6 +17,17 @@ export interface ResourceRequest {
   requestKey: string;
 }
 
+/** A dedicated-inventory request: one step of a dedicated cluster, keyed for idempotency. */
+export type DedicatedRequest = ClusterAllocationRequest;
+
+export interface FirewallRuleSpec {
+  direction: "ingress" | "egress";
+  protocol: "tcp" | "udp" | "icmp" | "any";
+  ports?: { from: number; to: number };
+  cidr: string;
+  action: "allow" | "deny";
+}
+
 export interface ClusterAllocation {
   allocationId: string;
   region: string;
@@ -33,4 +44,27 @@ export interface ProviderDriver {
   releaseCluster(req: ClusterAllocationRequest): Promise<void>;
   provisionResource(req: ResourceRequest): Promise<void>;
   releaseResource(req: ResourceRequest): Promise<void>;
+
+  /** Whole physical nodes, owned by the tenant until released. */
+  allocateNodes(req: DedicatedRequest & { count: number }): Promise<{ nodeIds: string[] }>;
+  releaseNodes(req: DedicatedRequest): Promise<void>;
+  /** A VLAN of the region's range, owned by the tenant until deleted. */
+  createVlan(req: DedicatedRequest): Promise<{ vlanId: number }>;
+  deleteVlan(req: DedicatedRequest): Promise<void>;
+  /** Replaces the rule set on the VLAN; applying the same version twice is a no-op. */
+  applyFirewallRules(
+    req: DedicatedRequest & { vlanId: number; version: number; rules: FirewallRuleSpec[] },
+  ): Promise<void>;
+  removeFirewallRules(req: DedicatedRequest): Promise<void>;
+  /** A Ceph pool of `sizeTb` on one of the region's Ceph clusters. */
+  createCephPool(
+    req: DedicatedRequest & { sizeTb: number },
+  ): Promise<{ cephClusterId: string; pool: string }>;
+  deleteCephPool(req: DedicatedRequest): Promise<void>;
+  /** Enough whole NVMe drives for `sizeTb`, owned by the tenant until detached. */
+  attachNvmeDrives(req: DedicatedRequest & { sizeTb: number }): Promise<{ driveIds: string[] }>;
+  detachNvmeDrives(req: DedicatedRequest): Promise<void>;
+  /** Hands the finished cluster to operations (monitoring, DNS); the saga's last provider step. */
+  registerCluster(req: DedicatedRequest): Promise<void>;
+  deregisterCluster(req: DedicatedRequest): Promise<void>;
 }

@@ -2,13 +2,16 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@platforma/contracts";
 import { allocations, clusters, regions, withTenant, type AppDb } from "@platforma/db";
 import type { ClusterAllocation, ProviderDriver, ResourceRequest } from "./driver.ts";
+import { createSimulatedDedicatedOps } from "./simulated-dedicated.ts";
 
-type Operation = "allocateCluster" | "releaseCluster" | "provisionResource" | "releaseResource";
+type Operation = keyof Omit<ProviderDriver, "name">;
 
 export interface SimulatedDriverOptions {
   db: AppDb;
   /** Added before each operation, to make demos and timing-sensitive tests realistic. */
   latencyMs?: number;
+  /** Extra latency for single operations (read at call time, so tests can change it mid-run). */
+  latency?: Partial<Record<Operation, number>>;
   /**
    * Fails the named operation, for tests and demos: `error` is a transient failure (retried),
    * `capacity` a final one (`capacity_unavailable`).
@@ -23,8 +26,10 @@ export interface SimulatedDriverOptions {
  */
 export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDriver {
   const { db } = opts;
-  const pause = () =>
-    opts.latencyMs ? new Promise((r) => setTimeout(r, opts.latencyMs)) : Promise.resolve();
+  const pause = (op: Operation) => {
+    const ms = (opts.latencyMs ?? 0) + (opts.latency?.[op] ?? 0);
+    return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+  };
   const maybeFail = (op: Operation) => {
     const failure = opts.failures?.[op];
     if (failure === "error") throw new Error(`simulated failure in ${op}`);
@@ -34,9 +39,13 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
 
   return {
     name: "simulated",
+    ...createSimulatedDedicatedOps(db, async (op) => {
+      await pause(op);
+      maybeFail(op);
+    }),
 
     async allocateCluster(req): Promise<ClusterAllocation> {
-      await pause();
+      await pause("allocateCluster");
       maybeFail("allocateCluster");
       return withTenant(db, req.tenantId, async (tx) => {
         const [existing] = await tx
@@ -79,7 +88,7 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
     },
 
     async releaseCluster(req): Promise<void> {
-      await pause();
+      await pause("releaseCluster");
       maybeFail("releaseCluster");
       await withTenant(db, req.tenantId, async (tx) => {
         const released = await tx
@@ -100,7 +109,7 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
     },
 
     async provisionResource(req: ResourceRequest): Promise<void> {
-      await pause();
+      await pause("provisionResource");
       maybeFail("provisionResource");
       await withTenant(db, req.tenantId, async (tx) => {
         const [cluster] = await tx
@@ -123,7 +132,7 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
     },
 
     async releaseResource(req: ResourceRequest): Promise<void> {
-      await pause();
+      await pause("releaseResource");
       maybeFail("releaseResource");
       await withTenant(db, req.tenantId, (tx) =>
         tx

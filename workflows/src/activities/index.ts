@@ -1,6 +1,4 @@
-import { ApplicationFailure } from "@temporalio/common";
 import {
-  DomainError,
   type OrderId,
   type ProvisionClusterInput,
   type ResourceOrderInput,
@@ -18,32 +16,14 @@ import {
   tenantsToReconcile,
 } from "@platforma/domain";
 import type { ProviderDriver } from "@platforma/providers";
+import { createDedicatedActivities } from "./dedicated.ts";
+import { providerCall } from "./provider-call.ts";
 
 export interface ActivityDeps {
   db: AppDb;
   /** Only for cross-tenant reads (the reconciler's tenant list); tenant work goes through `db`. */
   systemDb: SystemDb;
   provider: ProviderDriver;
-}
-
-/**
- * A domain failure is not fixed by retrying: surface it as a non-retryable failure whose type is
- * the error reason, so the workflow can record it on the order.
- */
-async function domainFailuresAreFinal<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DomainError) {
-      throw ApplicationFailure.create({
-        message: err.message,
-        type: err.reason,
-        nonRetryable: true,
-        cause: err,
-      });
-    }
-    throw err;
-  }
 }
 
 /** One allocation per resource: provisioning and every release use the same key. */
@@ -54,22 +34,23 @@ const clusterKey = (input: ProvisionClusterInput) => `${input.orderId}.compute`;
 export function createActivities(deps: ActivityDeps) {
   const { db, provider } = deps;
   return {
+    ...createDedicatedActivities(deps),
     async markOrderStep(
       order: { tenantId: TenantId; orderId: OrderId },
       step: string,
-      state: "running" | "done",
+      state: "running" | "done" | "compensated",
     ): Promise<void> {
       await markOrderStep(db, order.tenantId, order.orderId, { name: step, state });
     },
 
     async allocateClusterCapacity(input: ProvisionClusterInput): Promise<string> {
-      return domainFailuresAreFinal(async () => {
+      return providerCall(async () => {
         const allocation = await provider.allocateCluster({ ...input, requestKey: clusterKey(input) });
         return allocation.allocationId;
       });
     },
     async releaseClusterCapacity(input: ProvisionClusterInput): Promise<void> {
-      await provider.releaseCluster({ ...input, requestKey: clusterKey(input) });
+      await providerCall(() => provider.releaseCluster({ ...input, requestKey: clusterKey(input) }));
     },
     async completeClusterOrder(input: ProvisionClusterInput): Promise<void> {
       await completeClusterOrder(db, input);
@@ -79,12 +60,10 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async provisionResource(input: ResourceOrderInput): Promise<void> {
-      await domainFailuresAreFinal(() =>
-        provider.provisionResource({ ...input, requestKey: resourceKey(input) }),
-      );
+      await providerCall(() => provider.provisionResource({ ...input, requestKey: resourceKey(input) }));
     },
     async releaseResource(input: ResourceOrderInput): Promise<void> {
-      await provider.releaseResource({ ...input, requestKey: resourceKey(input) });
+      await providerCall(() => provider.releaseResource({ ...input, requestKey: resourceKey(input) }));
     },
     async completeResourceProvisioning(input: ResourceOrderInput): Promise<void> {
       await completeResourceProvisioning(db, input);

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from "@temporalio/workflow";
+import { ActivityCancellationType, type ActivityOptions } from "@temporalio/workflow";
 
 /** Database-only steps: quick, retried for a while (a Postgres restart must not fail an order). */
 export const DB_STEP: ActivityOptions = {
@@ -11,8 +11,15 @@ export const DB_STEP: ActivityOptions = {
   },
 };
 
-/** Provider calls: slower, retried with backoff; domain failures are non-retryable by type. */
+/**
+ * Provider calls: slower, retried with backoff; domain failures are non-retryable by type. On
+ * cancellation the workflow waits for a running call to finish, so an allocation that completes
+ * after the cancel is still seen, and undone, by compensation.
+ */
 export const PROVIDER_STEP: ActivityOptions = {
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  // Provider calls heartbeat every second: a dead worker is noticed in seconds, not minutes.
+  heartbeatTimeout: "5 seconds",
   startToCloseTimeout: "5 minutes",
   retry: {
     initialInterval: "1 second",

@@ -2,8 +2,16 @@ import { publicProcedure, router } from "../trpc.ts";
 import { createClusterProcedure } from "./clusters/create.ts";
 import { getClusterProcedure } from "./clusters/get.ts";
 import { listClustersProcedure } from "./clusters/list.ts";
+import { deleteClusterProcedure } from "./clusters/delete.ts";
+import { cancelOrderProcedure } from "./orders/cancel.ts";
+import { getNetworkProcedure } from "./networks/get.ts";
+import { listNetworksProcedure } from "./networks/list.ts";
+import { updateFirewallRulesProcedure } from "./networks/update-firewall-rules.ts";
 import { getOrderProcedure } from "./orders/get.ts";
 import { listOrdersProcedure } from "./orders/list.ts";
+import { createApiKeyProcedure } from "./api-keys/create.ts";
+import { listApiKeysProcedure } from "./api-keys/list.ts";
+import { revokeApiKeyProcedure } from "./api-keys/revoke.ts";
 import { createTenantProcedure } from "./tenants/create.ts";
 import { getTenantProcedure } from "./tenants/get.ts";
 import { updateTenantQuotasProcedure } from "./tenants/update-quotas.ts";
@@ -17,6 +25,11 @@ import { listStoragePoolsProcedure } from "./storage/list.ts";
 import { checkQuotaProcedure } from "./quotas/check.ts";
 import { getQuotasProcedure } from "./quotas/get.ts";
 import { listTenantsProcedure } from "./tenants/list.ts";
+import { getUserProcedure } from "./users/get.ts";
+import { inviteUserProcedure } from "./users/invite.ts";
+import { listUsersProcedure } from "./users/list.ts";
+import { removeUserProcedure } from "./users/remove.ts";
+import { updateUserRolesProcedure } from "./users/update-roles.ts";
 import { subscribeEventsProcedure } from "./events/subscribe.ts";
 
 export const appRouter = router({
@@ -31,6 +44,12 @@ export const appRouter = router({
     create: createClusterProcedure,
     get: getClusterProcedure,
     list: listClustersProcedure,
+    delete: deleteClusterProcedure,
+  }),
+  networks: router({
+    get: getNetworkProcedure,
+    list: listNetworksProcedure,
+    updateFirewallRules: updateFirewallRulesProcedure,
   }),
   instances: router({
     create: createInstanceProcedure,
@@ -50,6 +69,19 @@ export const appRouter = router({
   orders: router({
     get: getOrderProcedure,
     list: listOrdersProcedure,
+    cancel: cancelOrderProcedure,
+  }),
+  users: router({
+    invite: inviteUserProcedure,
+    list: listUsersProcedure,
+    get: getUserProcedure,
+    updateRoles: updateUserRolesProcedure,
+    remove: removeUserProcedure,
+  }),
+  apiKeys: router({
+    create: createApiKeyProcedure,
+    list: listApiKeysProcedure,
+    revoke: revokeApiKeyProcedure,
   }),
   events: router({
     subscribe: subscribeEventsProcedure,

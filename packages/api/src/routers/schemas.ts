@@ -20,3 +20,8 @@ export const quotaRequestInput = z.strictObject(
     z.ZodOptional<typeof quotaAmount>
   >,
 );
+/** Tenant-defined role names; at most 16 per user, duplicates dropped (first occurrence kept). */
+export const rolesInput = z
+  .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "a lowercase letter, then up to 31 of [a-z0-9_-]"))
+  .max(16)
+  .transform((roles) => [...new Set(roles)]);

@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
 import { tenantIdColumn, tenantPolicy, timestamps } from "./tenant-table.ts";
 
@@ -6,6 +6,21 @@ export const CLUSTER_STATES = ["provisioning", "ready", "failed", "deleting", "d
 export type ClusterState = (typeof CLUSTER_STATES)[number];
 export const PLACEMENTS = ["shared", "dedicated"] as const;
 export type Placement = (typeof PLACEMENTS)[number];
+
+export interface FirewallRule {
+  direction: "ingress" | "egress";
+  protocol: "tcp" | "udp" | "icmp" | "any";
+  ports?: { from: number; to: number };
+  cidr: string;
+  action: "allow" | "deny";
+  description?: string;
+}
+
+export interface DedicatedSpec {
+  nodes: number;
+  network: { cidr: string; firewallRules: FirewallRule[] };
+  storage: { backend: "ceph" | "nvme"; sizeTb: number };
+}
 
 export const clusters = pgTable(
   "clusters",
@@ -17,6 +32,10 @@ export const clusters = pgTable(
     region: text("region").notNull(),
     placement: text("placement").$type<Placement>().notNull(),
     state: text("state").$type<ClusterState>().notNull().default("provisioning"),
+    /** Dedicated placement: what was ordered (nodes, network, storage). Null for shared clusters. */
+    dedicated: jsonb("dedicated").$type<DedicatedSpec>(),
+    /** Terabytes of dedicated storage; counted against max_storage_tb while the cluster exists. */
+    storageTb: integer("storage_tb").notNull().default(0),
     ...timestamps,
   },
   (t) => [

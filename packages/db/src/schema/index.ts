@@ -8,4 +8,5 @@ export * from "./inventory.ts";
 export * from "./instances.ts";
 export * from "./storage-pools.ts";
 export * from "./api-keys.ts";
+export * from "./networks.ts";
 export { TENANT_POLICY_NAME } from "./tenant-table.ts";

@@ -1,5 +1,5 @@
 import type { ClusterId, OrderId } from "@platforma/contracts";
-import type { ClusterState, Placement, clusters } from "@platforma/db";
+import type { ClusterState, DedicatedSpec, Placement, clusters } from "@platforma/db";
 
 export interface ClusterDto {
   id: ClusterId;
@@ -7,6 +7,8 @@ export interface ClusterDto {
   region: string;
   placement: Placement;
   state: ClusterState;
+  /** What was ordered for a dedicated cluster; null for shared ones. */
+  dedicated: DedicatedSpec | null;
   orderId: OrderId;
   createdAt: string;
   updatedAt: string;
@@ -19,6 +21,7 @@ export function toClusterDto(row: typeof clusters.$inferSelect): ClusterDto {
     region: row.region,
     placement: row.placement,
     state: row.state,
+    dedicated: row.dedicated,
     orderId: row.orderId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { DomainError, newId, type TenantId } from "@platforma/contracts";
-import { clusters, type AppDb, type Placement } from "@platforma/db";
+import { DomainError, newId, WORKFLOW_NAMES, type TenantId } from "@platforma/contracts";
+import { clusters, type AppDb, type DedicatedSpec, type Placement } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import { placeOrder } from "../orders/place-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
@@ -12,6 +12,8 @@ export interface CreateClusterInput {
   name: string;
   region: string;
   placement: Placement;
+  /** Required for (and only for) dedicated placement. */
+  dedicated?: DedicatedSpec | undefined;
   idempotencyKey?: string | undefined;
 }
 
@@ -37,10 +39,10 @@ export async function createCluster(
       allowedRegions: tenant.allowedRegions,
     });
   }
-  if (input.placement === "dedicated") {
-    // Dedicated placement runs a different saga (compute, network, storage), not built yet.
-    throw new DomainError("placement_not_allowed", "dedicated placement is not available", {
-      placement: input.placement,
+  const dedicated = input.placement === "dedicated" ? requireDedicated(tenant, input) : null;
+  if (!dedicated && input.dedicated) {
+    throw new DomainError("invalid_input", "dedicated settings need placement: dedicated", {
+      issues: [{ path: ["dedicated"], message: "only allowed with placement: dedicated" }],
     });
   }
 
@@ -48,13 +50,21 @@ export async function createCluster(
   const { order, resource: cluster } = await placeOrder(deps.db, tenantId, {
     kind: "cluster.create",
     idempotencyKey: input.idempotencyKey,
-    request,
-    reserve: { max_clusters: 1 },
+    request: dedicated ? { ...request, dedicated } : request,
+    // Dedicated storage is the tenant's storage: it counts against max_storage_tb like a pool.
+    reserve: { max_clusters: 1, ...(dedicated ? { max_storage_tb: dedicated.storage.sizeTb } : {}) },
     conflicts: { clusters_tenant_id_name_uq: `a cluster named ${input.name} already exists` },
     async write(tx, orderId) {
       const [row] = await tx
         .insert(clusters)
-        .values({ id: newId("cluster"), tenantId, orderId, ...request })
+        .values({
+          id: newId("cluster"),
+          tenantId,
+          orderId,
+          ...request,
+          dedicated,
+          storageTb: dedicated?.storage.sizeTb ?? 0,
+        })
         .returning();
       if (!row) throw new Error("cluster insert returned no row");
       await appendEvent(tx, tenantId, "cluster.requested.v1", { clusterId: row.id, orderId, ...request });
@@ -68,11 +78,28 @@ export async function createCluster(
 
   // Started after commit so the workflow never sees rows that might roll back. A retry of the same
   // request reaches this line again and attaches to the same execution (USE_EXISTING).
-  await deps.workflows.startProvisionCluster({
-    tenantId,
-    orderId: order.id,
-    clusterId: cluster.id,
-    region: cluster.region,
-  });
+  const base = { tenantId, orderId: order.id, clusterId: cluster.id, region: cluster.region };
+  if (cluster.dedicated) {
+    await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionDedicatedCluster, {
+      ...base,
+      ...cluster.dedicated,
+    });
+  } else {
+    await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionCluster, base);
+  }
   return { cluster: toClusterDto(cluster), order: toOrderDto(order) };
+}
+
+function requireDedicated(tenant: TenantAccessInfo, input: CreateClusterInput): DedicatedSpec {
+  if (!tenant.dedicatedEntitled) {
+    throw new DomainError("placement_not_allowed", "this tenant is not entitled to dedicated placement", {
+      placement: input.placement,
+    });
+  }
+  if (!input.dedicated) {
+    throw new DomainError("invalid_input", "dedicated placement needs dedicated settings", {
+      issues: [{ path: ["dedicated"], message: "required for placement: dedicated" }],
+    });
+  }
+  return input.dedicated;
 }

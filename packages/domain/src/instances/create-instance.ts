@@ -59,7 +59,7 @@ export async function createInstance(
       return row ?? null;
     },
   });
-  await deps.workflows.startResourceOrder(WORKFLOW_NAMES.provisionResource, {
+  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionResource, {
     tenantId,
     orderId: order.id,
     kind: "instance",

@@ -1,6 +1,14 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
-import { clusters, orders, withTenant, type AppDb, type OrderStep, type TenantTx } from "@platforma/db";
+import {
+  clusters,
+  networks,
+  orders,
+  withTenant,
+  type AppDb,
+  type OrderStep,
+  type TenantTx,
+} from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 
@@ -32,10 +40,19 @@ export async function markOrderStep(
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (FINAL_STATES.has(order.state)) return;
+    const previous = order.steps.find((s) => s.name === step.name)?.state;
     await tx
       .update(orders)
       .set({ state: "provisioning", steps: withStep(order.steps, step), updatedAt: new Date() })
       .where(eq(orders.id, orderId));
+    // A retried activity re-marks the same state: announce changes only.
+    if (previous !== step.state) {
+      await appendEvent(tx, tenantId, "order.step_changed.v1", {
+        orderId,
+        step: step.name,
+        state: step.state,
+      });
+    }
   });
 }
 
@@ -55,6 +72,10 @@ export async function completeClusterOrder(
     const now = new Date();
     await tx.update(clusters).set({ state: "ready", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
     await tx
+      .update(networks)
+      .set({ state: "ready", updatedAt: now })
+      .where(and(eq(networks.clusterId, ref.clusterId), eq(networks.state, "provisioning")));
+    await tx
       .update(orders)
       .set({
         state: "completed",
@@ -62,6 +83,11 @@ export async function completeClusterOrder(
         updatedAt: now,
       })
       .where(eq(orders.id, ref.orderId));
+    await appendEvent(tx, ref.tenantId, "order.step_changed.v1", {
+      orderId: ref.orderId,
+      step: "register",
+      state: "done",
+    });
     await appendEvent(tx, ref.tenantId, "cluster.ready.v1", {
       clusterId: ref.clusterId,
       orderId: ref.orderId,
@@ -101,6 +127,83 @@ export async function failClusterOrder(
       kind: order.kind,
       reason: ref.reason,
       message: ref.message,
+    });
+  });
+}
+
+/**
+ * Undoes a dedicated cluster order after its saga compensated: the cluster fails, its network is
+ * gone, and the order gives back exactly what it reserved.
+ */
+export async function compensateClusterOrder(
+  db: AppDb,
+  ref: ClusterOrderRef & { reason: string; message: string },
+): Promise<void> {
+  await withTenant(db, ref.tenantId, async (tx) => {
+    const order = await lockOrder(tx, ref.orderId);
+    if (FINAL_STATES.has(order.state)) return;
+    const now = new Date();
+    await tx.update(clusters).set({ state: "failed", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
+    await tx
+      .update(networks)
+      .set({ state: "deleted", updatedAt: now })
+      .where(and(eq(networks.clusterId, ref.clusterId), ne(networks.state, "deleted")));
+    await tx
+      .update(orders)
+      .set({ state: "compensated", errorReason: ref.reason, errorMessage: ref.message, updatedAt: now })
+      .where(eq(orders.id, ref.orderId));
+    await releaseQuota(tx, ref.tenantId, order.reserved);
+    await appendEvent(tx, ref.tenantId, "cluster.failed.v1", {
+      clusterId: ref.clusterId,
+      orderId: ref.orderId,
+      reason: ref.reason,
+    });
+    await appendEvent(tx, ref.tenantId, "order.compensated.v1", {
+      orderId: ref.orderId,
+      workflowId: order.workflowId,
+      kind: order.kind,
+      reason: ref.reason,
+      message: ref.message,
+    });
+  });
+}
+
+/** Completes an order that has no resource of its own to finish (e.g. a firewall change). */
+export async function completeOrder(db: AppDb, tenantId: TenantId, orderId: OrderId): Promise<void> {
+  await withTenant(db, tenantId, async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    if (FINAL_STATES.has(order.state)) return;
+    await tx.update(orders).set({ state: "completed", updatedAt: new Date() }).where(eq(orders.id, orderId));
+    await appendEvent(tx, tenantId, "order.completed.v1", {
+      orderId,
+      workflowId: order.workflowId,
+      kind: order.kind,
+    });
+  });
+}
+
+/** Fails an order that reserved nothing (e.g. a firewall change the provider refused). */
+export async function failOrder(
+  db: AppDb,
+  tenantId: TenantId,
+  orderId: OrderId,
+  reason: string,
+  message: string,
+) {
+  await withTenant(db, tenantId, async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    if (FINAL_STATES.has(order.state)) return;
+    await tx
+      .update(orders)
+      .set({ state: "failed", errorReason: reason, errorMessage: message, updatedAt: new Date() })
+      .where(eq(orders.id, orderId));
+    await releaseQuota(tx, tenantId, order.reserved);
+    await appendEvent(tx, tenantId, "order.failed.v1", {
+      orderId,
+      workflowId: order.workflowId,
+      kind: order.kind,
+      reason,
+      message,
     });
   });
 }

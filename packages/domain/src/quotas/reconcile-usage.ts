@@ -26,7 +26,10 @@ export interface UsageCorrection {
 async function actualUsage(tx: TenantTx): Promise<Record<QuotaName, number>> {
   const holding = [...QUOTA_HOLDING_STATES];
   const [[c], [i], [s], [k], [u]] = await Promise.all([
-    tx.select({ n: count() }).from(clusters).where(inArray(clusters.state, holding)),
+    tx
+      .select({ n: count(), tb: sum(clusters.storageTb) })
+      .from(clusters)
+      .where(inArray(clusters.state, holding)),
     tx
       .select({ n: count(), cpu: sum(instances.cpuCores), mem: sum(instances.memoryGb) })
       .from(instances)
@@ -43,7 +46,8 @@ async function actualUsage(tx: TenantTx): Promise<Record<QuotaName, number>> {
     max_instances: i?.n ?? 0,
     max_cpu_cores: Number(i?.cpu ?? 0),
     max_memory_gb: Number(i?.mem ?? 0),
-    max_storage_tb: Number(s?.tb ?? 0),
+    // Dedicated clusters' own storage counts as the tenant's storage, like its pools.
+    max_storage_tb: Number(s?.tb ?? 0) + Number(c?.tb ?? 0),
     max_api_keys: k?.n ?? 0,
     max_users: u?.n ?? 0,
   };

@@ -53,7 +53,7 @@ export async function deleteResource(
     find: (tx) => adapter.lock(tx, resourceId),
   });
 
-  await deps.workflows.startResourceOrder(WORKFLOW_NAMES.deprovisionResource, {
+  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.deprovisionResource, {
     tenantId,
     orderId: order.id,
     kind,

@@ -58,7 +58,7 @@ export async function createStoragePool(
       return row ?? null;
     },
   });
-  await deps.workflows.startResourceOrder(WORKFLOW_NAMES.provisionResource, {
+  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionResource, {
     tenantId,
     orderId: order.id,
     kind: "storagePool",

@@ -1,0 +1,110 @@
+import type { BareServerConfig } from "./bare-server.ts";
+import type { Benchmark, BenchContext } from "./benchmark.ts";
+import { benchEnv } from "./bench-env.ts";
+import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.ts";
+import { fetchClusterItems } from "./fetch-cluster-items.ts";
+import { formatComparison, type SideResult } from "./format-comparison.ts";
+import type { FullStackServerConfig } from "./full-stack-server.ts";
+import { runLoad, type LoadRequest } from "./run-load.ts";
+import { seedTenant } from "./seed-tenant.ts";
+import { startServerProcess, type ServerProcess } from "./server-process.ts";
+
+const CLUSTERS = 50;
+
+interface Side {
+  name: string;
+  description: string;
+  start(): Promise<ServerProcess>;
+}
+
+async function run({ options, environment, progress }: BenchContext): Promise<string> {
+  progress(`seeding a fresh tenant with ${CLUSTERS} clusters`);
+  const tenantId = await seedTenant({
+    databaseUrl: benchEnv.databaseUrl,
+    systemDatabaseUrl: benchEnv.systemDatabaseUrl,
+    clusters: CLUSTERS,
+  });
+
+  const signer = await createBenchSigner();
+  // Valid for the whole run with room to spare, so no request meets an expired token.
+  const token = await signer.tenantToken(tenantId, 2 * (options.warmupSec + options.durationSec) + 600);
+  // Both sides get the same request bytes; the bare one ignores the token.
+  const request: LoadRequest = {
+    method: "GET",
+    path: `/trpc/clusters.list?input=${encodeURIComponent(JSON.stringify({ limit: CLUSTERS }))}`,
+    headers: { authorization: `Bearer ${token}` },
+  };
+
+  const fullConfig: FullStackServerConfig = {
+    databaseUrl: benchEnv.databaseUrl,
+    systemDatabaseUrl: benchEnv.systemDatabaseUrl,
+    poolSize: options.poolSize,
+    issuer: BENCH_ISSUER,
+    audience: BENCH_AUDIENCE,
+    jwks: signer.jwks,
+    tenantCacheMs: options.tenantCacheMs,
+  };
+  const bareConfig: BareServerConfig = {
+    databaseUrl: benchEnv.databaseUrl,
+    poolSize: options.poolSize,
+    tenantId,
+  };
+
+  const fullSide: Side = {
+    name: "full",
+    description: "Fastify + tRPC + jose EdDSA verify + tenant state check + RLS transaction (drizzle)",
+    start: () => startServerProcess(new URL("./full-stack-server.ts", import.meta.url), fullConfig),
+  };
+  const bareSide: Side = {
+    name: "bare",
+    description: "node:http + pg: BEGIN; set_config; the same SELECT; COMMIT",
+    start: () => startServerProcess(new URL("./bare-server.ts", import.meta.url), bareConfig),
+  };
+
+  async function measure(side: Side): Promise<{ result: SideResult; items: unknown[] }> {
+    progress(`${side.name}: starting its server process`);
+    const server = await side.start();
+    try {
+      const items = await fetchClusterItems(server.origin, request.path, request.headers);
+      if (items.length !== CLUSTERS) {
+        throw new Error(`${side.name}: expected ${CLUSTERS} clusters, got ${items.length}`);
+      }
+      progress(`${side.name}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
+      const load = await runLoad({
+        origin: server.origin,
+        nextRequest: () => request,
+        connections: options.connections,
+        warmupMs: options.warmupSec * 1000,
+        durationMs: options.durationSec * 1000,
+      });
+      return { result: { name: side.name, description: side.description, load }, items };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const full = await measure(fullSide);
+  const bare = await measure(bareSide);
+  if (JSON.stringify(full.items) !== JSON.stringify(bare.items)) {
+    throw new Error("full and bare returned different clusters: the comparison would be meaningless");
+  }
+
+  return formatComparison({
+    title: `clusters.list, limit ${CLUSTERS}, ${CLUSTERS} rows: full stack vs. bare node:http + pg`,
+    settings:
+      `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
+      `pool ${options.poolSize} per side, tenant state cache ${options.tenantCacheMs} ms; ${environment}`,
+    sides: [full.result, bare.result],
+  });
+}
+
+/**
+ * Tenant-scoped read, full stack vs. bare (DESIGN §13): `clusters.list` through HTTP, tRPC, JWT
+ * verification, the tenant state check and the RLS transaction, against node:http + pg running the
+ * same SQL. Each server runs in its own process in turn; the closed-loop client runs in the parent.
+ */
+export const readBenchmark: Benchmark = {
+  name: "read",
+  summary: "clusters.list through the full stack vs. bare node:http + pg running the same SQL",
+  run,
+};

@@ -1,0 +1,77 @@
+import { eq, sql } from "drizzle-orm";
+import { DomainError, WORKFLOW_NAMES, type NetworkId, type TenantId } from "@platforma/contracts";
+import { networks, withTenant, type AppDb, type FirewallRule } from "@platforma/db";
+import { appendEvent } from "@platforma/events";
+import type { OrderDeps } from "../clusters/create-cluster.ts";
+import { placeOrder } from "../orders/place-order.ts";
+import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
+import { toNetworkDto, type NetworkDto } from "./network-dto.ts";
+
+/**
+ * Replaces a network's firewall rules: the new set becomes the desired version at once (so reads
+ * show it), and an order's workflow has the provider enforce it.
+ */
+export async function updateFirewallRules(
+  deps: OrderDeps,
+  tenantId: TenantId,
+  input: { networkId: NetworkId; rules: FirewallRule[]; idempotencyKey?: string | undefined },
+): Promise<{ network: NetworkDto; order: OrderDto }> {
+  const { order, resource: network } = await placeOrder(deps.db, tenantId, {
+    kind: "network.firewall",
+    idempotencyKey: input.idempotencyKey,
+    request: { networkId: input.networkId, rules: input.rules.length },
+    reserve: {},
+    async write(tx) {
+      const [current] = await tx
+        .select()
+        .from(networks)
+        .where(eq(networks.id, input.networkId))
+        .for("update");
+      if (!current || current.state === "deleted")
+        throw new DomainError("not_found", `network ${input.networkId} not found`);
+      if (current.state !== "ready") {
+        throw new DomainError("conflict", `network ${input.networkId} is ${current.state}`, {
+          state: current.state,
+        });
+      }
+      const [row] = await tx
+        .update(networks)
+        .set({
+          firewallRules: input.rules,
+          rulesVersion: sql`${networks.rulesVersion} + 1`,
+          updatedAt: new Date(),
+        })
+        .where(eq(networks.id, input.networkId))
+        .returning();
+      if (!row) throw new Error("network update returned no row");
+      await appendEvent(tx, tenantId, "network.rules_updated.v1", {
+        networkId: row.id,
+        version: row.rulesVersion,
+        rules: input.rules.length,
+      });
+      return row;
+    },
+    async find(tx) {
+      const [row] = await tx.select().from(networks).where(eq(networks.id, input.networkId));
+      return row ?? null;
+    },
+  });
+  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.applyFirewallRules, {
+    tenantId,
+    orderId: order.id,
+    networkId: network.id,
+    clusterId: network.clusterId,
+    region: network.region,
+    version: network.rulesVersion,
+  });
+  return { network: toNetworkDto(network), order: toOrderDto(order) };
+}
+
+/** The rules the provider should enforce now: always the latest desired version. */
+export async function desiredFirewallRules(db: AppDb, tenantId: TenantId, networkId: NetworkId) {
+  const [row] = await withTenant(db, tenantId, (tx) =>
+    tx.select().from(networks).where(eq(networks.id, networkId)),
+  );
+  if (!row || row.state === "deleted") throw new DomainError("not_found", `network ${networkId} not found`);
+  return { vlanId: row.vlanId, version: row.rulesVersion, rules: row.firewallRules };
+}

@@ -1,0 +1,33 @@
+import { eq } from "drizzle-orm";
+import { DomainError, type OrderId, type TenantId } from "@platforma/contracts";
+import { orders, withTenant } from "@platforma/db";
+import { appendEvent } from "@platforma/events";
+import type { OrderDeps } from "../clusters/create-cluster.ts";
+import { toOrderDto, type OrderDto } from "./order-dto.ts";
+
+const RUNNING = new Set(["pending", "provisioning"]);
+
+/**
+ * Cancels a running provisioning order. The workflow compensates everything done so far and the
+ * order ends `compensated` (or `failed` for single-step orders), with its quota given back. Asking
+ * again while compensation runs is harmless. Deletions are not cancellable: half a deletion is
+ * worse than either outcome.
+ */
+export async function cancelOrder(deps: OrderDeps, tenantId: TenantId, orderId: OrderId): Promise<OrderDto> {
+  const order = await withTenant(deps.db, tenantId, async (tx) => {
+    const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+    if (!row) throw new DomainError("not_found", `order ${orderId} not found`);
+    if (!RUNNING.has(row.state)) {
+      throw new DomainError("conflict", `order ${orderId} is ${row.state} and can no longer be cancelled`, {
+        state: row.state,
+      });
+    }
+    if (!row.kind.endsWith(".create")) {
+      throw new DomainError("conflict", `${row.kind} orders cannot be cancelled`, { kind: row.kind });
+    }
+    await appendEvent(tx, tenantId, "order.cancel_requested.v1", { orderId, workflowId: row.workflowId });
+    return row;
+  });
+  await deps.workflows.cancelWorkflow(order.workflowId);
+  return toOrderDto(order);
+}

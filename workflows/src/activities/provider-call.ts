@@ -1,0 +1,32 @@
+import { Context } from "@temporalio/activity";
+import { ApplicationFailure } from "@temporalio/common";
+import { DomainError } from "@platforma/contracts";
+
+/** How often a provider call reports liveness; the preset's heartbeat timeout is a few of these. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/**
+ * Wraps a provider call: it heartbeats while it waits, so a worker that dies mid-call is noticed
+ * within the heartbeat timeout (not the minutes-long start-to-close timeout) and the call is
+ * retried elsewhere; and a domain failure, which retrying cannot fix, becomes a non-retryable
+ * failure whose type is the error reason, for the workflow to record on the order.
+ */
+export async function providerCall<T>(fn: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DomainError) {
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: err.reason,
+        nonRetryable: true,
+        cause: err,
+      });
+    }
+    throw err;
+  } finally {
+    clearInterval(timer);
+  }
+}

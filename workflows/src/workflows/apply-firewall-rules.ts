@@ -1,0 +1,23 @@
+import { proxyActivities } from "@temporalio/workflow";
+import type { ApplyFirewallRulesInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
+import type { Activities } from "../activities/index.ts";
+import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
+import { failureReason } from "./failure-reason.ts";
+
+const db = proxyActivities<Activities>(DB_STEP);
+const provider = proxyActivities<Activities>(PROVIDER_STEP);
+
+/** Has the provider enforce a network's desired firewall rules (always the latest version). */
+export async function applyFirewallRules(input: ApplyFirewallRulesInput): Promise<ProvisionClusterResult> {
+  try {
+    await db.markOrderStep(input, "apply", "running");
+    await provider.applyDesiredFirewallRules(input);
+    await db.markOrderStep(input, "apply", "done");
+    await db.completeOrder(input);
+    return { state: "completed" };
+  } catch (err) {
+    const { reason, message } = failureReason(err);
+    await db.failOrder(input, reason, message);
+    return { state: "failed", reason };
+  }
+}

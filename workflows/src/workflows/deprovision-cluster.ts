@@ -1,0 +1,33 @@
+import { proxyActivities } from "@temporalio/workflow";
+import type { DeprovisionClusterInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
+import type { Activities } from "../activities/index.ts";
+import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
+
+const db = proxyActivities<Activities>(DB_STEP);
+const provider = proxyActivities<Activities>(PROVIDER_STEP);
+
+/**
+ * Deletes a cluster in dependency order: what runs on it, then (dedicated) registration, storage,
+ * network and nodes — the reverse of provisioning — or (shared) its capacity. Every step is
+ * idempotent, so a retried or resumed deletion finishes exactly once.
+ */
+export async function deprovisionCluster(input: DeprovisionClusterInput): Promise<ProvisionClusterResult> {
+  const step = async (name: string, run: () => Promise<unknown>) => {
+    await db.markOrderStep(input, name, "running");
+    await run();
+    await db.markOrderStep(input, name, "done");
+  };
+  await step("workloads", () => provider.retireClusterResources(input));
+  if (input.placement === "dedicated") {
+    const backend = input.storageBackend;
+    await step("deregister", () => provider.deregisterDedicatedCluster(input));
+    if (backend)
+      await step("storage", () => provider.deleteDedicatedStorage({ ...input, storage: { backend } }));
+    await step("network", () => provider.deleteDedicatedNetwork(input));
+    await step("compute", () => provider.releaseDedicatedNodes(input));
+  } else {
+    await step("capacity", () => provider.releaseSharedCluster(input));
+  }
+  await db.completeClusterDeletion(input);
+  return { state: "completed" };
+}
