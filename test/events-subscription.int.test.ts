@@ -53,13 +53,19 @@ async function eventIdsOf(tenantId: TenantId, type: string): Promise<string[]> {
   return rows.filter((row) => row.type === type).map((row) => row.id);
 }
 
+async function firstEventOf(tenantId: TenantId): Promise<string> {
+  const [created] = await eventIdsOf(tenantId, "tenant.created.v1");
+  if (!created) throw new Error("the tenant has no tenant.created event");
+  return created;
+}
+
 describe("events.subscribe", () => {
   it("streams only the caller's own events, in order, and resumes after lastEventId", async () => {
     const a = await stack.newTenant();
     const b = await stack.newTenant();
-    const sub = subscribe(a.client);
-    // The subscription starts "from now": wait until it is live before producing.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Resuming after the tenant's first event (tenant.created) rather than "from now": nothing
+    // depends on how fast the stream comes up.
+    const sub = subscribe(a.client, { lastEventId: await firstEventOf(a.tenantId) });
     for (let n = 0; n < 6; n++) {
       await limitsChanged(a.tenantId, n);
       await limitsChanged(b.tenantId, n);
@@ -116,8 +122,7 @@ describe("events.subscribe", () => {
 
   it("ends the stream of a tenant that is suspended while subscribed", async () => {
     const tenant = await stack.newTenant();
-    const sub = subscribe(tenant.client);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sub = subscribe(tenant.client, { lastEventId: await firstEventOf(tenant.tenantId) });
     await limitsChanged(tenant.tenantId, 1);
     await eventually(async () => expect(sub.events.length).toBe(1), { timeoutMs: 20_000 });
     await system.db.update(tenants).set({ state: "suspended" }).where(eq(tenants.id, tenant.tenantId));
