@@ -119,7 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   let relay: Relay | null = null;
   if (opts.relay) {
     await ensureTopics(testEnv.kafkaBrokers);
-    relay = createRelay({ db: system.db, brokers: testEnv.kafkaBrokers, pollIntervalMs: 50 });
+    relay = createRelay({ db: system.db, brokers: testEnv.kafkaBrokers, pollIntervalMs: 50, concurrency: 1 });
     relay.start();
   }
 

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
 import { EVENT_CATALOGUE, newId, type TenantId } from "@platforma/contracts";
 import { outbox, type SystemDb } from "@platforma/db";
 import { createEventProducer, createRelay, toEventMessage } from "@platforma/events";
@@ -50,14 +51,16 @@ export async function measureThroughput(opts: {
   const rows = await db.select().from(outbox).orderBy(outbox.seq);
 
   const relayProducer = createEventProducer({ brokers, clientId: "bench-relay" });
-  const relay = createRelay({ db, producer: relayProducer, batchSize: batch, partitionsPerBatch: 16 });
+  // The relay's own loops, as apps/relay runs them (default concurrency and partitions per batch).
+  const relay = createRelay({ db, producer: relayProducer, batchSize: batch, pollIntervalMs: 5 });
   let relayMs: number;
   try {
     const started = performance.now();
-    let published = 0;
-    while (published < events) published += await relay.drainOnce();
+    relay.start();
+    while (relay.stats.published < events) await delay(2);
     relayMs = performance.now() - started;
   } finally {
+    await relay.stop();
     await relayProducer.close();
   }
 

@@ -12,6 +12,7 @@ const envSchema = z.object({
     .max(16 * 1024 * 1024)
     .default(512 * 1024),
   RELAY_PARTITIONS_PER_BATCH: z.coerce.number().int().min(1).max(16).default(4),
+  RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   // Topics the relay creates; omitted: the broker's defaults (3 and 2 on a production cluster).
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),

@@ -7,7 +7,12 @@ import { loadEnv } from "./env.ts";
 const env = loadEnv();
 const logger = pino({ name: "relay", level: env.LOG_LEVEL });
 
-const system = createSystemDb({ url: env.DATABASE_SYSTEM_URL, max: 2, applicationName: "platforma-relay" });
+// One connection per batch in flight, and one for the stranded-rows check.
+const system = createSystemDb({
+  url: env.DATABASE_SYSTEM_URL,
+  max: env.RELAY_CONCURRENCY + 1,
+  applicationName: "platforma-relay",
+});
 
 // The broker may come up after the relay (compose, a restart): wait for it rather than exit, since
 // events committed meanwhile simply wait in the outbox.
@@ -33,6 +38,7 @@ const relay = createRelay({
   batchSize: env.RELAY_BATCH_SIZE,
   maxBatchBytes: env.RELAY_MAX_BATCH_BYTES,
   partitionsPerBatch: env.RELAY_PARTITIONS_PER_BATCH,
+  concurrency: env.RELAY_CONCURRENCY,
   pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
 });
 relay.start();

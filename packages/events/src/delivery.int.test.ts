@@ -346,6 +346,26 @@ describe("outbox relay on a dedicated broker", () => {
     expect(ids).toEqual([firstId, ...secondIds]);
   }, 60_000);
 
+  it("stops when asked even if its batches were in flight", async () => {
+    await resetOutbox();
+    const producer = createEventProducer({ brokers: broker.brokers });
+    const blocker = await isolated.system.pool.connect();
+    try {
+      // Every loop's next query waits on this lock, so stop() arrives while they are all mid-batch.
+      await blocker.query("begin");
+      await blocker.query("lock table outbox in access exclusive mode");
+      const stopping = createRelay({ db, producer, concurrency: 3, pollIntervalMs: 20 });
+      stopping.start();
+      await delay(300);
+      const stopped = stopping.stop();
+      await blocker.query("commit");
+      await stopped;
+    } finally {
+      blocker.release();
+      await producer.close();
+    }
+  }, 30_000);
+
   it("lets several relays share the outbox while each tenant's events stay in order", async () => {
     await resetOutbox();
     const topics = [TOPICS.orders];

@@ -16,6 +16,12 @@ export type RelayOptions = {
   maxBatchBytes?: number;
   /** Most lock partitions one batch claims, so relays running side by side each get some. */
   partitionsPerBatch?: number;
+  /**
+   * Batches in flight at once in this process, each on its own partitions and connection (the
+   * database pool needs one more connection than this). Overlaps one batch's database work with
+   * another's wait for the broker's acks.
+   */
+  concurrency?: number;
   /** Wait between polls when there was nothing to publish. */
   pollIntervalMs?: number;
   /** Ceiling of the exponential backoff after a failed batch. */
@@ -26,6 +32,8 @@ export type RelayOptions = {
 );
 
 export interface Relay {
+  /** Rows published by this relay so far. */
+  readonly stats: Readonly<{ published: number }>;
   /** Polls until `stop()`; a failed batch is logged and retried with exponential backoff. */
   start(): void;
   /** Finishes the batch in flight, then stops polling. Final: a stopped relay cannot be started again. */
@@ -92,6 +100,7 @@ export function createRelay(options: RelayOptions): Relay {
     batchSize = 500,
     maxBatchBytes = 512 * 1024,
     partitionsPerBatch = 4,
+    concurrency = 4,
     pollIntervalMs = 200,
     maxBackoffMs = 30_000,
   } = options;
@@ -101,8 +110,9 @@ export function createRelay(options: RelayOptions): Relay {
 
   let running = false;
   let stopped = false;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
+  let loops: Promise<void>[] = [];
+  const sleepers = new Set<() => void>();
+  const stats = { published: 0 };
 
   async function drainOnce(): Promise<number> {
     return db.transaction(async (tx) => {
@@ -174,16 +184,23 @@ export function createRelay(options: RelayOptions): Relay {
     });
   }
 
+  /** Resolves after `ms` (never, when `ms` is Infinity), or as soon as `wakeAll()` is called. */
   function sleep(ms: number): Promise<void> {
+    // A loop finishing its batch after stop() must not go to sleep with nobody left to wake it.
+    if (!running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
       function done() {
         clearTimeout(timer);
-        wake = undefined;
+        sleepers.delete(done);
         resolve();
       }
-      wake = done;
+      sleepers.add(done);
     });
+  }
+
+  function wakeAll(): void {
+    for (const wake of [...sleepers]) wake();
   }
 
   async function reportStranded(): Promise<void> {
@@ -199,46 +216,53 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
-  async function run(): Promise<void> {
+  /**
+   * One batch loop. Loop 0 polls; the others sleep while there is nothing to do and are woken when
+   * a batch found work, so an idle relay costs one poll per interval however high its concurrency.
+   */
+  async function run(index: number): Promise<void> {
     let failures = 0;
     let strandedCheckedAt = 0;
     while (running) {
       try {
-        if (Date.now() - strandedCheckedAt >= STRANDED_CHECK_INTERVAL_MS) {
+        if (index === 0 && Date.now() - strandedCheckedAt >= STRANDED_CHECK_INTERVAL_MS) {
           strandedCheckedAt = Date.now();
           await reportStranded();
         }
         const published = await drainOnce();
+        stats.published += published;
         failures = 0;
         // Anything published means other partitions, or more rows, may be waiting: go again at
-        // once, and wait only once a batch found nothing.
-        if (published === 0) await sleep(pollIntervalMs);
+        // once (and wake the other loops), and wait only once a batch found nothing.
+        if (published > 0) wakeAll();
+        else await sleep(index === 0 ? pollIntervalMs : Number.POSITIVE_INFINITY);
       } catch (error) {
         failures += 1;
         const retryInMs = Math.min(pollIntervalMs * 2 ** failures, maxBackoffMs);
         logger.error({ err: error, failures, retryInMs }, "outbox relay batch failed; rows stay unpublished");
-        await sleep(retryInMs);
+        await sleep(index === 0 ? retryInMs : Number.POSITIVE_INFINITY);
       }
     }
   }
 
   return {
+    stats,
     drainOnce,
     start() {
       // The producer may be closed by stop(), so a relay is not restartable: make a new one.
       if (stopped) throw new Error("outbox relay was stopped; create a new one");
       if (running) return;
       running = true;
-      logger.info({ batchSize, pollIntervalMs, partitionsPerBatch }, "outbox relay started");
-      loop = run();
+      logger.info({ batchSize, pollIntervalMs, partitionsPerBatch, concurrency }, "outbox relay started");
+      loops = Array.from({ length: concurrency }, (_, index) => run(index));
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       running = false;
-      wake?.();
-      await loop;
-      loop = undefined;
+      wakeAll();
+      await Promise.all(loops);
+      loops = [];
       if (ownsProducer) await producer.close();
       logger.info({}, "outbox relay stopped");
     },

@@ -15,7 +15,7 @@ function env(name: string): string {
 }
 
 const crashAfter = Number(env("CRASH_AFTER_BATCHES"));
-const system = createSystemDb({ url: env("DATABASE_SYSTEM_URL"), max: 2 });
+const system = createSystemDb({ url: env("DATABASE_SYSTEM_URL"), max: 5 });
 const producer = createEventProducer({
   brokers: env("KAFKA_BROKERS").split(","),
   clientId: "relay-that-crashes",
