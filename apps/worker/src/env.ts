@@ -1,6 +1,25 @@
 import { z } from "zod";
 import { envFields, loadEnv as load } from "@platforma/config";
 
+/** `name=value,name=value` into a record, each value parsed by `value`. */
+const opList = <V extends z.ZodType>(value: V) =>
+  z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      const out: Record<string, z.infer<V>> = {};
+      for (const pair of text.split(",").filter(Boolean)) {
+        const [op, raw] = pair.split("=");
+        const parsed = value.safeParse(raw);
+        if (!op || !parsed.success) {
+          ctx.addIssue({ code: "custom", message: `expected op=value, got "${pair}"` });
+          return z.NEVER;
+        }
+        out[op.trim()] = parsed.data;
+      }
+      return out;
+    });
+
 const envSchema = z.object({
   DATABASE_URL: envFields.postgresUrl,
   DATABASE_SYSTEM_URL: envFields.postgresUrl,
@@ -10,6 +29,10 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default("platforma"),
   /** Simulated provider: added latency per operation, for demos. */
   PROVIDER_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Simulated provider, for demos: `op=ms,…` extra latency per operation, e.g. `allocateNodes=3000`. */
+  PROVIDER_STEP_LATENCY_MS: opList(z.coerce.number().int().min(0).max(600_000)),
+  /** Simulated provider, for demos: `op=error|capacity,…`, e.g. `createVlan=capacity`. */
+  PROVIDER_FAILURES: opList(z.enum(["error", "capacity"])),
   /** How often the quota reconciler recounts usage; 0 disables the schedule. */
   QUOTA_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
   HEALTH_PORT: envFields.port.optional(),

@@ -43,7 +43,12 @@ const worker = await createWorker({
   taskQueue: env.TEMPORAL_TASK_QUEUE,
   db: db.db,
   systemDb: system.db,
-  provider: createSimulatedDriver({ db: db.db, latencyMs: env.PROVIDER_LATENCY_MS }),
+  provider: createSimulatedDriver({
+    db: db.db,
+    latencyMs: env.PROVIDER_LATENCY_MS,
+    latency: env.PROVIDER_STEP_LATENCY_MS,
+    failures: env.PROVIDER_FAILURES,
+  }),
 });
 
 if (env.HEALTH_PORT !== undefined) {
