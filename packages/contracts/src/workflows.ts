@@ -18,6 +18,7 @@ export const WORKFLOW_NAMES = {
   provisionResource: "provisionResource",
   deprovisionResource: "deprovisionResource",
   reconcileQuotas: "reconcileQuotas",
+  tenantLifecycle: "tenantLifecycle",
 } as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[keyof typeof WORKFLOW_NAMES];
 
@@ -51,3 +52,11 @@ export interface ResourceOrderResult {
 
 /** The schedule that recounts every tenant's usage and repairs drift. */
 export const QUOTA_RECONCILE_SCHEDULE_ID = "quota-reconciler";
+
+/** Messages of the tenant lifecycle workflow (`tenant/<ten_id>`), by name. */
+export const TENANT_LIFECYCLE_MESSAGES = {
+  /** Update: runs one transition (`LifecycleCommand`); its validator refuses invalid ones. */
+  transition: "transition",
+  /** Query: the `LifecycleStatus`, including the transition in progress. */
+  status: "status",
+} as const;
