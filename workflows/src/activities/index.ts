@@ -18,12 +18,20 @@ import {
   tenantsToReconcile,
 } from "@platforma/domain";
 import type { ProviderDriver } from "@platforma/providers";
+import type { TenantObjectStore } from "@platforma/storage";
+import { createLifecycleActivities } from "./lifecycle-activities.ts";
 
 export interface ActivityDeps {
   db: AppDb;
   /** Only for cross-tenant reads (the reconciler's tenant list); tenant work goes through `db`. */
   systemDb: SystemDb;
   provider: ProviderDriver;
+  /** Tenant objects: the archive writes here, the purge deletes the tenant's prefix. */
+  store: TenantObjectStore;
+  /** Platform default retention for tenant deletion, in days. */
+  defaultRetentionDays: number;
+  /** How long one attempt waits for the relay to publish a tenant's events before the purge. */
+  outboxWaitMs?: number;
 }
 
 /**
@@ -54,6 +62,7 @@ const clusterKey = (input: ProvisionClusterInput) => `${input.orderId}.compute`;
 export function createActivities(deps: ActivityDeps) {
   const { db, provider } = deps;
   return {
+    ...createLifecycleActivities(deps),
     async markOrderStep(
       order: { tenantId: TenantId; orderId: OrderId },
       step: string,

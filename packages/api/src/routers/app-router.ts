@@ -17,6 +17,12 @@ import { listStoragePoolsProcedure } from "./storage/list.ts";
 import { checkQuotaProcedure } from "./quotas/check.ts";
 import { getQuotasProcedure } from "./quotas/get.ts";
 import { listTenantsProcedure } from "./tenants/list.ts";
+import { suspendTenantProcedure } from "./tenants/suspend.ts";
+import { resumeTenantProcedure } from "./tenants/resume.ts";
+import { archiveTenantProcedure } from "./tenants/archive.ts";
+import { restoreTenantProcedure } from "./tenants/restore.ts";
+import { requestTenantDeletionProcedure } from "./tenants/request-deletion.ts";
+import { cancelTenantDeletionProcedure } from "./tenants/cancel-deletion.ts";
 
 export const appRouter = router({
   health: publicProcedure.query(() => ({ ok: true as const })),
@@ -25,6 +31,12 @@ export const appRouter = router({
     get: getTenantProcedure,
     list: listTenantsProcedure,
     updateQuotas: updateTenantQuotasProcedure,
+    suspend: suspendTenantProcedure,
+    resume: resumeTenantProcedure,
+    archive: archiveTenantProcedure,
+    restore: restoreTenantProcedure,
+    requestDeletion: requestTenantDeletionProcedure,
+    cancelDeletion: cancelTenantDeletionProcedure,
   }),
   clusters: router({
     create: createClusterProcedure,
