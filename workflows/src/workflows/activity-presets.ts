@@ -34,6 +34,6 @@ export const LIFECYCLE_STEP: ActivityOptions = {
     initialInterval: "1 second",
     backoffCoefficient: 2,
     maximumInterval: "5 minutes",
-    maximumAttempts: 0,
+    // No maximumAttempts: unlimited.
   },
 };

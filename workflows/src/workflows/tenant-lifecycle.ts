@@ -105,7 +105,7 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
         return outcome;
       } catch (err) {
         running = null;
-        const { reason, message } = failureReason(err);
+        const { reason, message } = failureReason(err, "transition_failed");
         if (reason !== "invalid_transition") {
           await db.recordTransitionFailure(tenantId, { transition: command.transition, reason, message });
         }
@@ -137,7 +137,7 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
       await db.recordArchiveCompleted(tenantId, archive, released);
       log.info("tenant archived", { tenantId, manifest: archive.manifestKey });
     } catch (err) {
-      const { reason, message } = failureReason(err);
+      const { reason, message } = failureReason(err, "transition_failed");
       await db.recordTransitionFailure(tenantId, { transition: "archive", reason, message });
     }
   }
