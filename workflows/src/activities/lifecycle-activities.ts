@@ -50,12 +50,13 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       tenantId: TenantId,
       command: LifecycleCommand,
       expectedVersion: number,
-      archivePrefix?: string,
+      context: { at: number; archivePrefix?: string | undefined },
     ): Promise<TransitionOutcome> {
       try {
         return await applyTenantTransition(systemDb, tenantId, command, expectedVersion, {
           defaultRetentionDays: deps.defaultRetentionDays,
-          archivePrefix,
+          archivePrefix: context.archivePrefix,
+          at: new Date(context.at),
         });
       } catch (err) {
         if (err instanceof DomainError) {

@@ -84,11 +84,12 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
   setHandler(
     transitionUpdate,
     async (command) => {
-      running = { transition: command.transition, startedAt: Date.now(), step: "apply" };
+      const at = Date.now();
+      running = { transition: command.transition, startedAt: at, step: "apply" };
       publish();
-      const archivePrefix = command.transition === "archive" ? archivePrefixAt(Date.now()) : undefined;
+      const archivePrefix = command.transition === "archive" ? archivePrefixAt(at) : undefined;
       try {
-        const outcome = await db.applyTenantTransition(tenantId, command, snap.stateVersion, archivePrefix);
+        const outcome = await db.applyTenantTransition(tenantId, command, snap.stateVersion, { at, archivePrefix });
         snap = {
           state: outcome.state,
           stateVersion: outcome.stateVersion,

@@ -15,6 +15,11 @@ export interface ApplyTransitionOptions {
   defaultRetentionDays: number;
   /** Archive only: where the export is written (named in `tenant.archived`). */
   archivePrefix?: string | undefined;
+  /**
+   * When the transition was asked for, in the lifecycle workflow's time. A deletion's purge date
+   * is computed from it, so the database and the workflow's durable timer agree exactly.
+   */
+  at?: Date | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -92,7 +97,7 @@ export async function applyTenantTransition(
     const refusal = transitionRefusal(command.transition, row.state);
     if (refusal) throw refuse(refusal);
 
-    const now = new Date();
+    const now = opts.at ?? new Date();
     const base = {
       previousState: row.state,
       stateVersion: row.stateVersion + 1,
