@@ -9,7 +9,9 @@ import { eventually } from "./eventually.ts";
 export async function rowCounts(db: SystemDb, tenantId: TenantId): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of tenantTables) {
-    const r = await db.execute<{ n: number }>(sql`select count(*)::int as n from ${table} where tenant_id = ${tenantId}`);
+    const r = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from ${table} where tenant_id = ${tenantId}`,
+    );
     out[tableName(table)] = r.rows[0]?.n ?? 0;
   }
   return out;
@@ -17,7 +19,11 @@ export async function rowCounts(db: SystemDb, tenantId: TenantId): Promise<Recor
 
 /** Event types in the tenant's outbox, oldest first. */
 export async function eventTypes(db: SystemDb, tenantId: TenantId): Promise<string[]> {
-  const rows = await db.select({ type: outbox.type }).from(outbox).where(eq(outbox.tenantId, tenantId)).orderBy(outbox.seq);
+  const rows = await db
+    .select({ type: outbox.type })
+    .from(outbox)
+    .where(eq(outbox.tenantId, tenantId))
+    .orderBy(outbox.seq);
   return rows.map((r) => r.type);
 }
 
@@ -37,9 +43,15 @@ export async function lifecycleIdle(stack: TestStack, tenantId: TenantId, timeou
 export async function provisionedTenantCompute(client: PlatformaClient) {
   const { cluster } = await client.clusters.create.mutate({ name: "prod", region: "eu-central-1" });
   await eventually(async () => {
-    if ((await client.clusters.get.query({ clusterId: cluster.id })).state !== "ready") throw new Error("not ready");
+    if ((await client.clusters.get.query({ clusterId: cluster.id })).state !== "ready")
+      throw new Error("not ready");
   });
-  const { order: i } = await client.instances.create.mutate({ clusterId: cluster.id, name: "api", cpuCores: 4, memoryGb: 16 });
+  const { order: i } = await client.instances.create.mutate({
+    clusterId: cluster.id,
+    name: "api",
+    cpuCores: 4,
+    memoryGb: 16,
+  });
   const { order: s } = await client.storage.create.mutate({
     clusterId: cluster.id,
     name: "data",

@@ -3,11 +3,23 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
-import { allocations, clusters, instances, storagePools, tableName, tenantTables, withTenant } from "@platforma/db";
+import {
+  allocations,
+  clusters,
+  instances,
+  storagePools,
+  tableName,
+  tenantTables,
+  withTenant,
+} from "@platforma/db";
 import { startStack, type ApiReplica, type TestStack } from "./stack.ts";
 import { eventTypes, lifecycleIdle, provisionedTenantCompute, rowCounts } from "./lifecycle-fixtures.ts";
 
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => errorDataOf(e));
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => errorDataOf(e),
+  );
 
 /** The API's cache TTL in these tests: what a process that did not make the change may lag by. */
 const CACHE_TTL_MS = 500;
@@ -40,7 +52,11 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
     await onReplica.clusters.list.query();
 
     const suspended = await stack.operator.tenants.suspend.mutate({ tenantId, reason: "non-payment" });
-    expect(suspended).toMatchObject({ state: "suspended", stateReason: "non-payment", previousState: "active" });
+    expect(suspended).toMatchObject({
+      state: "suspended",
+      stateReason: "non-payment",
+      previousState: "active",
+    });
     await expectStaleTokenRefused(token, "tenant_suspended", onReplica);
 
     const resumed = await stack.operator.tenants.resume.mutate({ tenantId });
@@ -71,15 +87,22 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
       });
     }
     await stack.operator.tenants.suspend.mutate({ tenantId, reason: "audit" });
-    expect(await refusal(stack.operator.tenants.suspend.mutate({ tenantId, reason: "again" }))).toMatchObject({
-      reason: "invalid_transition",
-      currentState: "suspended",
-    });
+    expect(await refusal(stack.operator.tenants.suspend.mutate({ tenantId, reason: "again" }))).toMatchObject(
+      {
+        reason: "invalid_transition",
+        currentState: "suspended",
+      },
+    );
     expect(await refusal(stack.operator.tenants.restore.mutate({ tenantId }))).toMatchObject({
       reason: "invalid_transition",
       currentState: "suspended",
     });
-    const unknown = await refusal(stack.operator.tenants.suspend.mutate({ tenantId: "ten_00000000000000000000" as TenantId, reason: "x" }));
+    const unknown = await refusal(
+      stack.operator.tenants.suspend.mutate({
+        tenantId: "ten_00000000000000000000" as TenantId,
+        reason: "x",
+      }),
+    );
     expect(unknown?.reason).toBe("not_found");
   });
 
@@ -101,7 +124,9 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
     const manifestKey = keys.find((k) => k.endsWith("/manifest.json"));
     expect(manifestKey).toMatch(/^archive\/\d{4}-\d\d-\d\dT[\d-]+Z\/manifest\.json$/);
     const dir = manifestKey!.slice(0, -"manifest.json".length);
-    const manifest = JSON.parse(new TextDecoder().decode((await stack.store.get(tenantId, manifestKey!))!)) as {
+    const manifest = JSON.parse(
+      new TextDecoder().decode((await stack.store.get(tenantId, manifestKey!))!),
+    ) as {
       tables: Record<string, { rows: number; file: string }>;
       files: string[];
     };
@@ -112,7 +137,10 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
     for (const name of names) {
       // The export ran after the archive event was written: it has one more outbox row than before.
       expect(manifest.tables[name]?.rows, name).toBe((before[name] ?? 0) + (name === "outbox" ? 1 : 0));
-      const lines = new TextDecoder().decode((await stack.store.get(tenantId, `${dir}${name}.jsonl`))!).split("\n").filter(Boolean);
+      const lines = new TextDecoder()
+        .decode((await stack.store.get(tenantId, `${dir}${name}.jsonl`))!)
+        .split("\n")
+        .filter(Boolean);
       expect(lines).toHaveLength(manifest.tables[name]?.rows ?? -1);
       for (const line of lines) expect(JSON.parse(line)).toMatchObject({ tenant_id: tenantId });
     }
@@ -190,6 +218,8 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
       stack.operator.tenants.get.query({ tenantId: b.tenantId }),
     ]);
     expect([ta.state, tb.state]).toEqual(["active", "active"]);
-    expect(await stack.deps.systemDb.select().from(allocations).where(eq(allocations.tenantId, a.tenantId))).toEqual([]);
+    expect(
+      await stack.deps.systemDb.select().from(allocations).where(eq(allocations.tenantId, a.tenantId)),
+    ).toEqual([]);
   });
 });

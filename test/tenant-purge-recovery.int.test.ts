@@ -45,7 +45,8 @@ describe("an interrupted purge resumes on another worker, and purging twice is h
     for (const name of ["i2", "i3"]) {
       const { order } = await client.instances.create.mutate({ clusterId, name, cpuCores: 1, memoryGb: 1 });
       await eventually(async () => {
-        if ((await client.orders.get.query({ orderId: order.id })).state !== "completed") throw new Error("pending");
+        if ((await client.orders.get.query({ orderId: order.id })).state !== "completed")
+          throw new Error("pending");
       });
     }
     await stack.store.put(tenantId, "exports/usage.csv", "a,b\n");
@@ -88,7 +89,8 @@ describe("an interrupted purge resumes on another worker, and purging twice is h
     expect(purged).toMatchObject({ state: "deleted", name: "purged tenant", transition: null });
 
     const left = await rowCounts(stack.deps.systemDb, tenantId);
-    for (const table of tenantTables.map(tableName)) expect(left[table], table).toBe(table === "outbox" ? 1 : 0);
+    for (const table of tenantTables.map(tableName))
+      expect(left[table], table).toBe(table === "outbox" ? 1 : 0);
     expect(await stack.store.list(tenantId)).toEqual([]);
     const [event] = await stack.deps.systemDb.select().from(outbox).where(eq(outbox.tenantId, tenantId));
     expect(event?.type).toBe("tenant.purged.v1");
@@ -111,7 +113,12 @@ describe("an interrupted purge resumes on another worker, and purging twice is h
       args: [
         {
           tenantId,
-          snapshot: { state: "deleted", stateVersion: tombstone?.stateVersion ?? 0, purgeAfter: 0, purged: false },
+          snapshot: {
+            state: "deleted",
+            stateVersion: tombstone?.stateVersion ?? 0,
+            purgeAfter: 0,
+            purged: false,
+          },
         },
       ],
     });
@@ -123,6 +130,7 @@ describe("an interrupted purge resumes on another worker, and purging twice is h
     // The first run's (published) event may be deleted by the second; a second event is never written.
     expect(events.filter((e) => e.type === "tenant.purged.v1").length).toBeLessThanOrEqual(1);
     const left = await rowCounts(stack.deps.systemDb, tenantId);
-    for (const table of tenantTables.map(tableName)) expect(left[table], table).toBeLessThanOrEqual(table === "outbox" ? 1 : 0);
+    for (const table of tenantTables.map(tableName))
+      expect(left[table], table).toBeLessThanOrEqual(table === "outbox" ? 1 : 0);
   }
 });

@@ -58,7 +58,9 @@ describe("deletion after the retention period (time-skipping)", () => {
     const path = process.env["TEMPORAL_TEST_SERVER_PATH"];
     if (!path) throw new Error("TEMPORAL_TEST_SERVER_PATH is not set (scripts/services.sh env prints it)");
     Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: "existing-path", path } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: "existing-path", path } },
+    });
     await env.connection.operatorService.addSearchAttributes({
       namespace: "default",
       searchAttributes: { TenantId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
@@ -105,8 +107,26 @@ describe("deletion after the retention period (time-skipping)", () => {
     const clusterId = newId("cluster");
     await system.db.transaction(async (tx) => {
       await tx.insert(users).values({ id: newId("user"), tenantId: id, email: "owner@retention.example" });
-      await tx.insert(orders).values({ id: orderId, tenantId: id, kind: "cluster.create", request: {}, workflowId: `order/${orderId}` });
-      await tx.insert(clusters).values({ id: clusterId, tenantId: id, orderId, name: "c", region: "eu-central-1", placement: "shared", state: "ready" });
+      await tx
+        .insert(orders)
+        .values({
+          id: orderId,
+          tenantId: id,
+          kind: "cluster.create",
+          request: {},
+          workflowId: `order/${orderId}`,
+        });
+      await tx
+        .insert(clusters)
+        .values({
+          id: clusterId,
+          tenantId: id,
+          orderId,
+          name: "c",
+          region: "eu-central-1",
+          placement: "shared",
+          state: "ready",
+        });
       await tx.insert(allocations).values({
         id: `alc_${orderId}.compute`,
         tenantId: id,
@@ -132,7 +152,9 @@ describe("deletion after the retention period (time-skipping)", () => {
     const history = await handle(tenantId).fetchHistory();
     const fired = (history.events ?? []).filter((e) => e.timerFiredEventAttributes).at(-1);
     if (!fired?.eventTime) throw new Error("no timer fired");
-    return Number(fired.eventTime.seconds ?? 0) * 1000 + Math.floor((fired.eventTime.nanos ?? 0) / 1e6) - since;
+    return (
+      Number(fired.eventTime.seconds ?? 0) * 1000 + Math.floor((fired.eventTime.nanos ?? 0) / 1e6) - since
+    );
   }
 
   async function expectIntact(tenantId: TenantId, rows: Record<string, number>) {
@@ -161,7 +183,11 @@ describe("deletion after the retention period (time-skipping)", () => {
     expect(cancelled).toMatchObject({ state: "active", purgeAfter: null, purgedAt: null });
 
     const requestedAt = await env.currentTimeMs();
-    await run(tenantId, { transition: "requestDeletion", reason: "contract terminated", requestedBy: "usr_op" });
+    await run(tenantId, {
+      transition: "requestDeletion",
+      reason: "contract terminated",
+      requestedBy: "usr_op",
+    });
     await env.sleep(89 * DAY_MS);
     await expectIntact(tenantId, before);
 
@@ -181,7 +207,10 @@ describe("deletion after the retention period (time-skipping)", () => {
     const event = await purgedEvent(tenantId);
     expect(Object.keys(event.rows).sort()).toEqual(tenantTables.map(tableName).sort());
     for (const [table, counts] of Object.entries(event.rows)) {
-      expect(counts, table).toEqual({ deleted: before[table] === undefined ? 0 : counts.deleted, remaining: 0 });
+      expect(counts, table).toEqual({
+        deleted: before[table] === undefined ? 0 : counts.deleted,
+        remaining: 0,
+      });
     }
     expect(event.rows["users"]).toEqual({ deleted: 1, remaining: 0 });
     expect(event.rows["provider_allocations"]).toEqual({ deleted: 1, remaining: 0 });
@@ -190,9 +219,16 @@ describe("deletion after the retention period (time-skipping)", () => {
     expect(event.allocationsReleased).toBe(1);
 
     const [tombstone] = await system.db.select().from(tenants).where(eq(tenants.id, tenantId));
-    expect(tombstone).toMatchObject({ name: "purged tenant", state: "deleted", stateReason: null, allowedRegions: [] });
+    expect(tombstone).toMatchObject({
+      name: "purged tenant",
+      state: "deleted",
+      stateReason: null,
+      allowedRegions: [],
+    });
     expect(tombstone?.purgedAt).toBeInstanceOf(Date);
-    await expect(run(tenantId, { transition: "cancelDeletion", requestedBy: "usr_op" })).rejects.toMatchObject({
+    await expect(
+      run(tenantId, { transition: "cancelDeletion", requestedBy: "usr_op" }),
+    ).rejects.toMatchObject({
       reason: "invalid_transition",
     });
 
@@ -205,7 +241,11 @@ describe("deletion after the retention period (time-skipping)", () => {
     const tenantId = await seededTenant();
     const before = await rowCounts(system.db, tenantId);
     const requestedAt = await env.currentTimeMs();
-    const requested = await run(tenantId, { transition: "requestDeletion", retentionDays: 7, requestedBy: "usr_op" });
+    const requested = await run(tenantId, {
+      transition: "requestDeletion",
+      retentionDays: 7,
+      requestedBy: "usr_op",
+    });
     expect(requested).toMatchObject({ state: "deleted", retentionDays: 7 });
     await env.sleep(6 * DAY_MS);
     await expectIntact(tenantId, before);
@@ -222,11 +262,19 @@ describe("deletion after the retention period (time-skipping)", () => {
       ...deps,
       lifecycle: createTenantLifecycleClient(env.client, { taskQueue, historyLimit: 40 }),
     };
-    await transitionTenant(shortHistory, tenantId, { transition: "suspend", reason: "first", requestedBy: "usr_op" });
+    await transitionTenant(shortHistory, tenantId, {
+      transition: "suspend",
+      reason: "first",
+      requestedBy: "usr_op",
+    });
     const firstRunId = (await handle(tenantId).describe()).runId;
     await transitionTenant(shortHistory, tenantId, { transition: "resume", requestedBy: "usr_op" });
     for (let i = 0; i < 7; i++) {
-      await transitionTenant(shortHistory, tenantId, { transition: "suspend", reason: `round ${i}`, requestedBy: "usr_op" });
+      await transitionTenant(shortHistory, tenantId, {
+        transition: "suspend",
+        reason: `round ${i}`,
+        requestedBy: "usr_op",
+      });
       await transitionTenant(shortHistory, tenantId, { transition: "resume", requestedBy: "usr_op" });
     }
     const described = await handle(tenantId).describe();

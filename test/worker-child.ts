@@ -22,7 +22,10 @@ const worker = await createWorker({
   taskQueue: required("CHILD_TASK_QUEUE"),
   db: app.db,
   systemDb: system.db,
-  provider: createSimulatedDriver({ db: app.db, latencyMs: Number(process.env["CHILD_PROVIDER_LATENCY_MS"] ?? 0) }),
+  provider: createSimulatedDriver({
+    db: app.db,
+    latencyMs: Number(process.env["CHILD_PROVIDER_LATENCY_MS"] ?? 0),
+  }),
   store: createTenantObjectStore(createFilesystemDriver({ root: required("CHILD_STORE_DIR") })),
   defaultRetentionDays: 90,
 });

@@ -77,7 +77,8 @@ export const EVENT_CATALOGUE = {
   },
   "tenant.deletion_cancelled.v1": {
     topic: TOPICS.tenants,
-    description: "A pending deletion was cancelled within the retention window; the tenant is back in `state`.",
+    description:
+      "A pending deletion was cancelled within the retention window; the tenant is back in `state`.",
     data: z.object({ ...transitionRef, state: tenantState }),
   },
   "tenant.purged.v1": {
@@ -94,7 +95,8 @@ export const EVENT_CATALOGUE = {
   },
   "tenant.transition_failed.v1": {
     topic: TOPICS.tenants,
-    description: "A lifecycle transition (or the purge) failed; the tenant stays in `state` and the operator is told why.",
+    description:
+      "A lifecycle transition (or the purge) failed; the tenant stays in `state` and the operator is told why.",
     data: z.object({
       tenantId: z.string(),
       transition: z.string(),

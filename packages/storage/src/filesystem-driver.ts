@@ -65,7 +65,12 @@ export function createFilesystemDriver(opts: { root: string }): ObjectDriver {
       const files: string[] = [];
       await walk(dir ? pathOf(dir) : root, files);
       return files
-        .map((f) => f.slice(root.length + 1).split(sep).join("/"))
+        .map((f) =>
+          f
+            .slice(root.length + 1)
+            .split(sep)
+            .join("/"),
+        )
         .filter((k) => k.startsWith(prefix))
         .sort();
     },

@@ -53,9 +53,19 @@ describe.each(["filesystem", "s3"])("tenant object store (%s driver)", (driverNa
     );
     expect(await store().get(a, "archive/t1/orders.jsonl")).toEqual(new Uint8Array([1, 2, 3]));
     expect(await store().get(a, "archive/t1/missing")).toBeNull();
-    expect(await store().list(a)).toEqual(["archive/t1/manifest.json", "archive/t1/orders.jsonl", "exports/x.txt"]);
-    expect(await store().list(a, "archive/")).toEqual(["archive/t1/manifest.json", "archive/t1/orders.jsonl"]);
-    expect(await store().list(a, "archive/t")).toEqual(["archive/t1/manifest.json", "archive/t1/orders.jsonl"]);
+    expect(await store().list(a)).toEqual([
+      "archive/t1/manifest.json",
+      "archive/t1/orders.jsonl",
+      "exports/x.txt",
+    ]);
+    expect(await store().list(a, "archive/")).toEqual([
+      "archive/t1/manifest.json",
+      "archive/t1/orders.jsonl",
+    ]);
+    expect(await store().list(a, "archive/t")).toEqual([
+      "archive/t1/manifest.json",
+      "archive/t1/orders.jsonl",
+    ]);
 
     expect(await store().deletePrefix(a, "archive/")).toBe(2);
     expect(await store().list(a)).toEqual(["exports/x.txt"]);

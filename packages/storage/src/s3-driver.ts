@@ -67,7 +67,9 @@ export function createS3Driver(opts: S3DriverOptions): S3Driver {
       const keys: string[] = [];
       let ContinuationToken: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }));
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }),
+        );
         for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (ContinuationToken);
@@ -79,7 +81,8 @@ export function createS3Driver(opts: S3DriverOptions): S3Driver {
         new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
       );
       const failed = (out.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
-      if (failed.length > 0) throw new Error(`S3 delete failed for ${failed.length} objects: ${failed[0]?.Code}`);
+      if (failed.length > 0)
+        throw new Error(`S3 delete failed for ${failed.length} objects: ${failed[0]?.Code}`);
     },
     close: () => client.destroy(),
   };

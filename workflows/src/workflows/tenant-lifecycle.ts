@@ -89,7 +89,10 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
       publish();
       const archivePrefix = command.transition === "archive" ? archivePrefixAt(at) : undefined;
       try {
-        const outcome = await db.applyTenantTransition(tenantId, command, snap.stateVersion, { at, archivePrefix });
+        const outcome = await db.applyTenantTransition(tenantId, command, snap.stateVersion, {
+          at,
+          archivePrefix,
+        });
         snap = {
           state: outcome.state,
           stateVersion: outcome.stateVersion,
@@ -102,7 +105,11 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
         } else {
           running = null;
         }
-        log.info("tenant transition applied", { tenantId, transition: command.transition, state: snap.state });
+        log.info("tenant transition applied", {
+          tenantId,
+          transition: command.transition,
+          state: snap.state,
+        });
         return outcome;
       } catch (err) {
         running = null;
@@ -110,16 +117,30 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
         if (reason !== "invalid_transition") {
           await db.recordTransitionFailure(tenantId, { transition: command.transition, reason, message });
         }
-        const details = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.details : [];
-        throw ApplicationFailure.create({ type: reason, message, nonRetryable: true, details: details ?? [] });
+        const details =
+          err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.details : [];
+        throw ApplicationFailure.create({
+          type: reason,
+          message,
+          nonRetryable: true,
+          details: details ?? [],
+        });
       } finally {
         publish();
       }
     },
     {
       validator(command) {
-        if (!command || typeof command !== "object" || !Object.hasOwn(LIFECYCLE_TRANSITIONS, command.transition)) {
-          throw ApplicationFailure.create({ type: "invalid_input", message: "unknown transition", nonRetryable: true });
+        if (
+          !command ||
+          typeof command !== "object" ||
+          !Object.hasOwn(LIFECYCLE_TRANSITIONS, command.transition)
+        ) {
+          throw ApplicationFailure.create({
+            type: "invalid_input",
+            message: "unknown transition",
+            nonRetryable: true,
+          });
         }
         if (snap.purged) refuse("the tenant was purged");
         if (running) refuse(`a ${running.transition} of this tenant is in progress`);
@@ -172,7 +193,10 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
       if (remaining === 0) {
         step("tombstone");
         const rows = Object.fromEntries(
-          Object.entries(left.rows).map(([table, n]) => [table, { deleted: deletedRows[table] ?? 0, remaining: n }]),
+          Object.entries(left.rows).map(([table, n]) => [
+            table,
+            { deleted: deletedRows[table] ?? 0, remaining: n },
+          ]),
         );
         await work.completeTenantPurge(tenantId, {
           allocationsReleased: allocations,
@@ -180,7 +204,11 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
           objects: { deleted: deletedObjects, remaining: left.objects },
         });
         snap = { ...snap, purged: true };
-        log.info("tenant purged", { tenantId, rows: sum(Object.values(deletedRows)), objects: deletedObjects });
+        log.info("tenant purged", {
+          tenantId,
+          rows: sum(Object.values(deletedRows)),
+          objects: deletedObjects,
+        });
         return;
       }
       log.warn("purge verification found data left", { tenantId, pass, remaining });
@@ -214,14 +242,18 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
     }
     const due = snap.state === "deleted" ? snap.purgeAfter : null;
     if (due === null) {
-      await condition(() => running !== null || shouldContinueAsNew() || (snap.state === "deleted" && snap.purgeAfter !== null));
+      await condition(
+        () =>
+          running !== null || shouldContinueAsNew() || (snap.state === "deleted" && snap.purgeAfter !== null),
+      );
       continue;
     }
     // The retention timer: durable, survives workers and continue-as-new (the deadline is in the snapshot).
     const waitMs = due - Date.now();
     if (waitMs > 0) {
       const woke = await condition(
-        () => running !== null || snap.state !== "deleted" || snap.purgeAfter !== due || shouldContinueAsNew(),
+        () =>
+          running !== null || snap.state !== "deleted" || snap.purgeAfter !== due || shouldContinueAsNew(),
         waitMs,
       );
       if (woke) continue;

@@ -91,7 +91,10 @@ export async function applyTenantTransition(
     if (!row) throw new DomainError("not_found", `tenant ${tenantId} not found`);
     if (row.stateVersion === expectedVersion + 1) return outcomeOf(row);
     const refuse = (message: string) =>
-      new DomainError("invalid_transition", message, { currentState: row.state, transition: command.transition });
+      new DomainError("invalid_transition", message, {
+        currentState: row.state,
+        transition: command.transition,
+      });
     if (row.purgedAt) throw refuse("the tenant was purged");
     if (row.stateVersion !== expectedVersion) throw refuse("the tenant's state changed concurrently");
     const refusal = transitionRefusal(command.transition, row.state);

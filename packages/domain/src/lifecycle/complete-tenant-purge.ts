@@ -14,7 +14,11 @@ export const TOMBSTONE_NAME = "purged tenant";
  * purge deleted the tenant's outbox rows, so this event is the one row of the tenant left in the
  * outbox, for the relay to publish. A second call finds the tombstone and writes nothing.
  */
-export async function completeTenantPurge(db: SystemDb, tenantId: TenantId, report: PurgeReport): Promise<string> {
+export async function completeTenantPurge(
+  db: SystemDb,
+  tenantId: TenantId,
+  report: PurgeReport,
+): Promise<string> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId)).for("update");
     if (!row) throw new DomainError("not_found", `tenant ${tenantId} not found`);

@@ -1,6 +1,14 @@
 import { inArray, sql } from "drizzle-orm";
 import type { QuotaRequest, TenantId } from "@platforma/contracts";
-import { clusters, instances, orders, QUOTA_HOLDING_STATES, storagePools, withTenant, type AppDb } from "@platforma/db";
+import {
+  clusters,
+  instances,
+  orders,
+  QUOTA_HOLDING_STATES,
+  storagePools,
+  withTenant,
+  type AppDb,
+} from "@platforma/db";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 
 export interface ComputeReleased {

@@ -31,6 +31,10 @@ export async function recordTransitionFailure(
   await db.transaction(async (tx) => {
     const [row] = await tx.select({ state: tenants.state }).from(tenants).where(eq(tenants.id, tenantId));
     if (!row) return;
-    await appendEvent(tx, tenantId, "tenant.transition_failed.v1", { tenantId, state: row.state, ...failure });
+    await appendEvent(tx, tenantId, "tenant.transition_failed.v1", {
+      tenantId,
+      state: row.state,
+      ...failure,
+    });
   });
 }

@@ -5,7 +5,12 @@ import {
   type Client,
 } from "@temporalio/client";
 import type { Workflow } from "@temporalio/common";
-import { ApplicationFailure, defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from "@temporalio/common";
+import {
+  ApplicationFailure,
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  TypedSearchAttributes,
+} from "@temporalio/common";
 import {
   DomainError,
   ERROR_REASONS,
@@ -29,7 +34,11 @@ export interface TenantLifecycleClient {
    * Runs a transition through the tenant's workflow (started if it is not running) and resolves
    * once the new state is committed. Refusals come back as `DomainError`s.
    */
-  transition(tenantId: TenantId, snapshot: LifecycleSnapshot, command: LifecycleCommand): Promise<TransitionOutcome>;
+  transition(
+    tenantId: TenantId,
+    snapshot: LifecycleSnapshot,
+    command: LifecycleCommand,
+  ): Promise<TransitionOutcome>;
   /** The workflow's view, including the transition in progress; null if it never ran. */
   status(tenantId: TenantId): Promise<LifecycleStatus | null>;
 }

@@ -1,9 +1,4 @@
-import {
-  DomainError,
-  transitionRefusal,
-  type LifecycleCommand,
-  type TenantId,
-} from "@platforma/contracts";
+import { DomainError, transitionRefusal, type LifecycleCommand, type TenantId } from "@platforma/contracts";
 import type { SystemDb } from "@platforma/db";
 import type { TenantAccessReader } from "../tenants/tenant-access.ts";
 import { getTenantDetails, type TenantDetailsDto } from "./tenant-details.ts";
@@ -29,7 +24,9 @@ export async function transitionTenant(
   command: LifecycleCommand,
 ): Promise<TenantDetailsDto> {
   const snapshot = await readLifecycleSnapshot(deps.systemDb, tenantId);
-  const refusal = snapshot.purged ? "the tenant was purged" : transitionRefusal(command.transition, snapshot.state);
+  const refusal = snapshot.purged
+    ? "the tenant was purged"
+    : transitionRefusal(command.transition, snapshot.state);
   if (refusal) {
     throw new DomainError("invalid_transition", refusal, {
       currentState: snapshot.state,

@@ -8,5 +8,8 @@ export const cancelTenantDeletionProcedure = operatorProcedure
   .meta({ scopes: ["platform:admin"] })
   .input(z.strictObject(tenantRef))
   .mutation(({ ctx, input }) =>
-    transitionTenant(ctx.deps, input.tenantId, { transition: "cancelDeletion", requestedBy: ctx.principal.userId }),
+    transitionTenant(ctx.deps, input.tenantId, {
+      transition: "cancelDeletion",
+      requestedBy: ctx.principal.userId,
+    }),
   );
