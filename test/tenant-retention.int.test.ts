@@ -107,26 +107,22 @@ describe("deletion after the retention period (time-skipping)", () => {
     const clusterId = newId("cluster");
     await system.db.transaction(async (tx) => {
       await tx.insert(users).values({ id: newId("user"), tenantId: id, email: "owner@retention.example" });
-      await tx
-        .insert(orders)
-        .values({
-          id: orderId,
-          tenantId: id,
-          kind: "cluster.create",
-          request: {},
-          workflowId: `order/${orderId}`,
-        });
-      await tx
-        .insert(clusters)
-        .values({
-          id: clusterId,
-          tenantId: id,
-          orderId,
-          name: "c",
-          region: "eu-central-1",
-          placement: "shared",
-          state: "ready",
-        });
+      await tx.insert(orders).values({
+        id: orderId,
+        tenantId: id,
+        kind: "cluster.create",
+        request: {},
+        workflowId: `order/${orderId}`,
+      });
+      await tx.insert(clusters).values({
+        id: clusterId,
+        tenantId: id,
+        orderId,
+        name: "c",
+        region: "eu-central-1",
+        placement: "shared",
+        state: "ready",
+      });
       await tx.insert(allocations).values({
         id: `alc_${orderId}.compute`,
         tenantId: id,
