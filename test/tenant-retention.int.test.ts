@@ -82,7 +82,7 @@ describe("deletion after the retention period (time-skipping)", () => {
     workerRun = worker.run();
     // The purge waits for the relay to publish the tenant's events before it deletes them.
     await ensureTopics(testEnv.kafkaBrokers);
-    relay = createRelay({ db: system.db, brokers: testEnv.kafkaBrokers, pollIntervalMs: 50 });
+    relay = createRelay({ db: system.db, brokers: testEnv.kafkaBrokers, pollIntervalMs: 200 });
     relay.start();
     deps = {
       systemDb: system.db,
