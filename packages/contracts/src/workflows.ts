@@ -21,6 +21,7 @@ export const WORKFLOW_NAMES = {
   provisionDedicatedCluster: "provisionDedicatedCluster",
   deprovisionCluster: "deprovisionCluster",
   applyFirewallRules: "applyFirewallRules",
+  tenantLifecycle: "tenantLifecycle",
 } as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[keyof typeof WORKFLOW_NAMES];
 
@@ -109,3 +110,10 @@ export interface OrderWorkflowInputs {
   applyFirewallRules: ApplyFirewallRulesInput;
 }
 export type OrderWorkflowName = keyof OrderWorkflowInputs;
+/** Messages of the tenant lifecycle workflow (`tenant/<ten_id>`), by name. */
+export const TENANT_LIFECYCLE_MESSAGES = {
+  /** Update: runs one transition (`LifecycleCommand`); its validator refuses invalid ones. */
+  transition: "transition",
+  /** Query: the `LifecycleStatus`, including the transition in progress. */
+  status: "status",
+} as const;
