@@ -42,14 +42,24 @@ postgres_down() {
   if [[ -f "$PG_DIR/PG_VERSION" ]]; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true; fi
 }
 
+# Keyword search attributes operators filter by; kept in step with SEARCH_ATTRIBUTES in contracts.
+SEARCH_ATTRIBUTES=(TenantId OrderId OrderState)
+
 temporal_up() {
   bash "$ROOT/scripts/install-services.sh" temporal
-  if (exec 3<>"/dev/tcp/127.0.0.1/$TEMPORAL_PORT") 2>/dev/null; then return 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$TEMPORAL_PORT") 2>/dev/null; then
+    # A server from an earlier version of this script may lack newer attributes: add them (idempotent).
+    for attr in "${SEARCH_ATTRIBUTES[@]}"; do
+      temporal operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" -n default \
+        --name "$attr" --type Keyword >/dev/null 2>&1 || true
+    done
+    return 0
+  fi
   log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (Web UI :$TEMPORAL_UI_PORT)"
   nohup temporal server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$PLATFORMA_DATA/temporal.db" \
-    --search-attribute TenantId=Keyword --search-attribute OrderId=Keyword \
+    $(printf -- '--search-attribute %s=Keyword ' "${SEARCH_ATTRIBUTES[@]}") \
     --log-level warn >"$PLATFORMA_LOGS/temporal.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/temporal.pid"
   wait_for_port 127.0.0.1 "$TEMPORAL_PORT" 60 Temporal
@@ -118,7 +128,8 @@ JSON
   nohup weed server -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port="$SEAWEEDFS_MASTER_PORT" -volume.port="$SEAWEEDFS_VOLUME_PORT" -volume.max=0 \
     -master.volumeSizeLimitMB=64 -filer -filer.port="$SEAWEEDFS_FILER_PORT" \
-    -s3 -s3.port="$S3_PORT" -s3.config="$dir/s3.json" >"$PLATFORMA_LOGS/seaweedfs.log" 2>&1 &
+    -s3 -s3.port="$S3_PORT" -s3.config="$dir/s3.json" \
+    -s3.port.iceberg=0 -s3.port.lance=0 >"$PLATFORMA_LOGS/seaweedfs.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/seaweedfs.pid"
   wait_for_port 127.0.0.1 "$S3_PORT" 60 SeaweedFS
 }
