@@ -4,7 +4,11 @@ import type { ClusterId, InstanceId, NetworkId, OrderId, StoragePoolId, TenantId
 export const TASK_QUEUE = "platforma";
 
 /** Search attributes registered on the Temporal namespace (keyword type). */
-export const SEARCH_ATTRIBUTES = { tenantId: "TenantId", orderId: "OrderId", orderState: "OrderState" } as const;
+export const SEARCH_ATTRIBUTES = {
+  tenantId: "TenantId",
+  orderId: "OrderId",
+  orderState: "OrderState",
+} as const;
 
 /** Workflow ids derive from business ids, so starting twice finds the same execution. */
 export const workflowIds = {
