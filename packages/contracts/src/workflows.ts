@@ -60,7 +60,8 @@ export interface ResourceOrderResult {
 /** The schedule that recounts every tenant's usage and repairs drift. */
 export const QUOTA_RECONCILE_SCHEDULE_ID = "quota-reconciler";
 
-export interface FirewallRuleInput {
+/** One firewall rule of a dedicated network; the same shape in the API, the database and the driver. */
+export interface FirewallRule {
   direction: "ingress" | "egress";
   protocol: "tcp" | "udp" | "icmp" | "any";
   ports?: { from: number; to: number };
@@ -69,15 +70,19 @@ export interface FirewallRuleInput {
   description?: string;
 }
 
-/** A dedicated cluster: whole nodes, its own VLAN and firewall, its own storage. */
-export interface DedicatedClusterInput {
+/** What a dedicated cluster is made of: whole nodes, its own network, its own storage. */
+export interface DedicatedSpec {
+  nodes: number;
+  network: { cidr: string; firewallRules: FirewallRule[] };
+  storage: { backend: "ceph" | "nvme"; sizeTb: number };
+}
+
+/** A dedicated cluster order's workflow input. */
+export interface DedicatedClusterInput extends DedicatedSpec {
   tenantId: TenantId;
   orderId: OrderId;
   clusterId: ClusterId;
   region: string;
-  nodes: number;
-  network: { cidr: string; firewallRules: FirewallRuleInput[] };
-  storage: { backend: "ceph" | "nvme"; sizeTb: number };
 }
 
 /** The steps of a dedicated cluster's saga, in order; compensation runs them backwards. */
