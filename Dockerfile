@@ -1,4 +1,4 @@
-# One image for api, worker and relay (the command picks the process). Node 24 runs the
+# One image for api, worker, relay and audit (the command picks the process). Node 24 runs the
 # TypeScript sources directly (type stripping), so there is no build step.
 FROM node:24-slim AS deps
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH
@@ -8,6 +8,7 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/relay/package.json apps/relay/
+COPY apps/audit/package.json apps/audit/
 COPY packages/config/package.json packages/config/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/

@@ -183,6 +183,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: opts.tenantStateCacheMs ?? 0 }),
     logger,
+    eventPollIntervalMs: 50,
   };
   const server = await buildServer({ deps });
   await server.listen({ host: "127.0.0.1", port: 0 });

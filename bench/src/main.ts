@@ -5,13 +5,14 @@ import type { Benchmark, BenchContext } from "./benchmark.ts";
 import { benchEnv } from "./bench-env.ts";
 import { benchUsage, parseBenchOptions } from "./bench-options.ts";
 import { readBenchmark } from "./read-benchmark.ts";
+import { relayBenchmark } from "./relay-benchmark.ts";
 
 /**
  * `pnpm bench`: the benchmarks of DESIGN §13, each printing numbers and ratios measured side by
  * side in one run. They run one after another (all by default, `--only NAME` for one), so they
  * never compete for the CPUs; nothing here asserts anything about time.
  */
-const BENCHMARKS: readonly Benchmark[] = [readBenchmark, admissionBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [readBenchmark, admissionBenchmark, relayBenchmark];
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 

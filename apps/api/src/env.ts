@@ -17,6 +17,8 @@ const envSchema = z
     AUTH_JWKS_FILE: z.string().optional(),
     // DESIGN §4: a state change must reach every API process within a second.
     TENANT_STATE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(500),
+    // How often an event subscription looks for the tenant's new events: its latency, and its cost.
+    EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

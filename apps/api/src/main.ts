@@ -43,6 +43,7 @@ const server = await buildServer({
     }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
+    eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
   },
   readinessChecks: [async () => void (await connection.healthService.check({}))],
 });

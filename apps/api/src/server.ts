@@ -18,7 +18,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: 1024 * 1024,
     genReqId: () => globalThis.crypto.randomUUID(),
   });
-  const createContext = createContextFactory(opts.deps);
+  // Subscriptions end when the server closes; otherwise their open streams would hold close() forever.
+  const closing = new AbortController();
+  app.addHook("preClose", async () => closing.abort());
+  const createContext = createContextFactory({ ...opts.deps, closing: closing.signal });
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {

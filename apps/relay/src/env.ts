@@ -5,7 +5,17 @@ const envSchema = z.object({
   DATABASE_SYSTEM_URL: envFields.postgresUrl,
   KAFKA_BROKERS: envFields.kafkaBrokers,
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  RELAY_MAX_BATCH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(512 * 1024),
+  RELAY_PARTITIONS_PER_BATCH: z.coerce.number().int().min(1).max(16).default(4),
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
+  // Topics the relay creates; omitted: the broker's defaults (3 and 2 on a production cluster).
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: envFields.logLevel,
 });
 

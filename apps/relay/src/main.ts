@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { pino } from "pino";
 import { createSystemDb } from "@platforma/db";
 import { createRelay, ensureTopics } from "@platforma/events";
@@ -7,14 +8,31 @@ const env = loadEnv();
 const logger = pino({ name: "relay", level: env.LOG_LEVEL });
 
 const system = createSystemDb({ url: env.DATABASE_SYSTEM_URL, max: 2, applicationName: "platforma-relay" });
-const created = await ensureTopics(env.KAFKA_BROKERS);
-if (created.length > 0) logger.info({ topics: created }, "created topics");
+
+// The broker may come up after the relay (compose, a restart): wait for it rather than exit, since
+// events committed meanwhile simply wait in the outbox.
+for (let attempt = 1; ; attempt++) {
+  try {
+    const created = await ensureTopics(env.KAFKA_BROKERS, {
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
+    });
+    if (created.length > 0) logger.info({ topics: created }, "created topics");
+    break;
+  } catch (error) {
+    const retryInMs = Math.min(1000 * attempt, 15_000);
+    logger.warn({ err: error, attempt, retryInMs }, "cannot reach the broker to ensure topics; retrying");
+    await delay(retryInMs);
+  }
+}
 
 const relay = createRelay({
   db: system.db,
   brokers: env.KAFKA_BROKERS,
   logger,
   batchSize: env.RELAY_BATCH_SIZE,
+  maxBatchBytes: env.RELAY_MAX_BATCH_BYTES,
+  partitionsPerBatch: env.RELAY_PARTITIONS_PER_BATCH,
   pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
 });
 relay.start();

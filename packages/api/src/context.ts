@@ -20,6 +20,10 @@ export interface ApiDeps {
   /** Tenant lifecycle transitions (suspend, archive, deletion, …) through the tenant's workflow. */
   lifecycle: TenantLifecycleClient;
   logger: Logger;
+  /** How often an event subscription polls the tenant's outbox (default 500 ms). */
+  eventPollIntervalMs?: number;
+  /** Aborted when the host shuts down: long-lived subscriptions end so the server can close. */
+  closing?: AbortSignal;
 }
 
 export interface RequestContext {

@@ -15,6 +15,14 @@ const t = initTRPC
   .create({
     // Stack traces never leave the process.
     isDev: false,
+    sse: {
+      // Keeps proxies from closing an idle stream, and lets the client notice a dead one.
+      ping: { enabled: true, intervalMs: 15_000 },
+      // A stream ends after this and the client reconnects with its lastEventId: the credential
+      // (and the tenant's state) is checked again, and a token cannot outlive its expiry for long.
+      maxDurationMs: 5 * 60_000,
+      client: { reconnectAfterInactivityMs: 40_000 },
+    },
     errorFormatter({ shape, error }) {
       const data = errorData(error);
       return {

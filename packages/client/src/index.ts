@@ -1,4 +1,12 @@
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from "@trpc/client";
+import { EventSource, type EventSourceFetchInit } from "eventsource";
 import type { AppRouter } from "@platforma/api";
 
 export type { AppRouter };
@@ -13,19 +21,40 @@ export interface PlatformaClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** The typed PLATFORMA client: `client.clusters.create.mutate({ … })`. */
+/**
+ * The typed PLATFORMA client: `client.clusters.create.mutate({ … })`, and subscriptions over
+ * Server-Sent Events: `client.events.subscribe.subscribe({}, { onData: ({ id, data }) => … })`.
+ */
 export function createPlatformaClient(opts: PlatformaClientOptions) {
+  const url = `${opts.url.replace(/\/+$/, "")}/trpc`;
+  const authorization = async () =>
+    `Bearer ${typeof opts.token === "function" ? await opts.token() : opts.token}`;
   const linkOptions = {
-    url: `${opts.url.replace(/\/+$/, "")}/trpc`,
-    headers: async () => ({
-      authorization: `Bearer ${typeof opts.token === "function" ? await opts.token() : opts.token}`,
-    }),
+    url,
+    headers: async () => ({ authorization: await authorization() }),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   };
+  const doFetch = opts.fetch ?? globalThis.fetch;
   return createTRPCClient<AppRouter>({
-    // Batches of GET queries travel in the URL; keep each one within what proxies accept.
     links: [
-      opts.batch === false ? httpLink(linkOptions) : httpBatchLink({ ...linkOptions, maxURLLength: 4000 }),
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        // A standard EventSource cannot send an Authorization header; this one fetches through us,
+        // and asks for the token on every (re)connection, so a refreshed token is picked up.
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: async (input: string | URL, init: EventSourceFetchInit) =>
+              doFetch(input, { ...init, headers: { ...init.headers, authorization: await authorization() } }),
+          }),
+        }),
+        // Batches of GET queries travel in the URL; keep each one within what proxies accept.
+        false:
+          opts.batch === false
+            ? httpLink(linkOptions)
+            : httpBatchLink({ ...linkOptions, maxURLLength: 4000 }),
+      }),
     ],
   });
 }

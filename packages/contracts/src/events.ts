@@ -308,3 +308,57 @@ export const cloudEventType = (type: EventType) => `dev.platforma.${type}`;
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(EVENT_CATALOGUE, value);
 }
+
+/** Kafka key of every event: the tenant id, so one tenant's events share a partition per topic. */
+export const EVENT_KEY = "tenant id";
+
+export interface TopicSettings {
+  /**
+   * Fixed at creation. Adding partitions later moves tenants to other partitions and breaks
+   * per-tenant order for events in flight, so a change is a new topic version.
+   */
+  partitions: number;
+  /** How long a consumer may fall behind (or be down) before it loses events. */
+  retentionMs: number;
+  description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Every topic's partitions and retention, applied when the topic is created. */
+export const TOPIC_SETTINGS = {
+  [TOPICS.tenants]: {
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    description: "Tenant lifecycle: creation, state changes.",
+  },
+  [TOPICS.orders]: {
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    description: "Provisioning orders: placed, completed, failed.",
+  },
+  [TOPICS.infrastructure]: {
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    description: "Clusters, instances and storage pools: requested, ready, failed, deleted.",
+  },
+  [TOPICS.quotas]: {
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    description: "Quota refusals, limit changes and reconciler corrections.",
+  },
+  [TOPICS.iam]: {
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    description: "Users and API keys.",
+  },
+} as const satisfies Record<Topic, TopicSettings>;
+
+const CLOUD_EVENT_TYPE_PREFIX = "dev.platforma.";
+
+/** The catalogue type of a CloudEvents `type`, or null when it is not in the catalogue. */
+export function eventTypeOfCloudEvent(ceType: string): EventType | null {
+  if (!ceType.startsWith(CLOUD_EVENT_TYPE_PREFIX)) return null;
+  const type = ceType.slice(CLOUD_EVENT_TYPE_PREFIX.length);
+  return isEventType(type) ? type : null;
+}

@@ -55,3 +55,4 @@ export * from "./lifecycle/record-lifecycle-events.ts";
 export * from "./lifecycle/tenant-lifecycle-client.ts";
 export * from "./lifecycle/transition-tenant.ts";
 export * from "./lifecycle/tenant-details.ts";
+export * from "./events/tenant-event-stream.ts";

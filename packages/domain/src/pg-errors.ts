@@ -11,3 +11,4 @@ export function pgErrorOf(err: unknown): { code: string; constraint?: string } |
 }
 
 export const UNIQUE_VIOLATION = "23505";
+export const DEADLOCK_DETECTED = "40P01";

@@ -3,3 +3,7 @@ export * from "./logger.ts";
 export * from "./topics.ts";
 export * from "./producer.ts";
 export * from "./relay.ts";
+export * from "./invalid-event-error.ts";
+export * from "./parse-event-message.ts";
+export * from "./recent-ids.ts";
+export * from "./event-consumer.ts";

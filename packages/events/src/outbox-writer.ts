@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { EVENT_CATALOGUE, newId, type EventData, type EventType, type TenantId } from "@platforma/contracts";
 import { outbox, type Tx } from "@platforma/db";
 
@@ -7,9 +8,28 @@ export interface AppendedEvent {
 }
 
 /**
+ * The namespace of the per-tenant append locks (two-key advisory locks: namespace, tenant hash),
+ * apart from every other advisory lock in the database.
+ */
+const APPEND_LOCK_NAMESPACE = sql`hashtext('platforma.outbox.append')`;
+
+/**
  * Writes an event to the outbox inside the caller's transaction, so the event exists if and only
  * if the change it announces commits. The payload is validated against the catalogue here, at the
  * producer, so a malformed event never reaches a consumer.
+ *
+ * Per-tenant order is commit order, and it is also `seq` order: before its insert, a transaction
+ * takes the tenant's append lock (`pg_advisory_xact_lock`, held until commit or rollback), so two
+ * transactions of one tenant cannot both hold unpublished, uncommitted events — the second waits
+ * for the first to end before it draws its `seq`. Hence, for any tenant, once a row is visible
+ * every row of that tenant with a lower `seq` is visible too (or was rolled back): the relay can
+ * publish a tenant's rows in `seq` order and the subscription can resume "after seq N" without
+ * ever skipping a row that commits late. Other tenants are not serialised.
+ *
+ * Because the lock is held to the end of the transaction, call this after the transaction's other
+ * row locks are taken (every use case does: it announces a change it already made), so the lock
+ * order is always "rows, then the tenant's append lock" and two use cases cannot deadlock on it.
+ * This is the only writer of the outbox.
  */
 export async function appendEvent<T extends EventType>(
   tx: Tx,
@@ -20,6 +40,7 @@ export async function appendEvent<T extends EventType>(
   const entry = EVENT_CATALOGUE[type];
   const parsed = entry.data.parse(data);
   const id = newId("event");
+  await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}, hashtext(${tenantId}))`);
   await tx.insert(outbox).values({ id, tenantId, topic: entry.topic, type, data: parsed });
   return { id, type };
 }

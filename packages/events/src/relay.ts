@@ -1,20 +1,27 @@
-import { and, asc, count, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, isNull, notInArray, sql } from "drizzle-orm";
 import { TOPICS } from "@platforma/contracts";
 import { outbox, type SystemDb } from "@platforma/db";
 import { silentLogger, type Logger } from "./logger.ts";
-import { createEventProducer, toEventMessage, type EventProducer } from "./producer.ts";
+import { createEventProducer, toEventMessage, type EventMessage, type EventProducer } from "./producer.ts";
 
 export type RelayOptions = {
   db: SystemDb;
   logger?: Logger;
-  /** Rows per transaction and per producer batch. */
+  /** Most rows per transaction and per producer batch. */
   batchSize?: number;
-  /** Wait between polls when the outbox is empty or another relay holds the lock. */
+  /**
+   * Most bytes of event bodies per producer batch (the first row is always sent, whatever its
+   * size). Keeps a batch of large events under the broker's request size limit.
+   */
+  maxBatchBytes?: number;
+  /** Most lock partitions one batch claims, so relays running side by side each get some. */
+  partitionsPerBatch?: number;
+  /** Wait between polls when there was nothing to publish. */
   pollIntervalMs?: number;
   /** Ceiling of the exponential backoff after a failed batch. */
   maxBackoffMs?: number;
 } & (
-  | { /** Owned by the caller: `stop()` leaves it open. */ producer: EventProducer }
+  | { /** Owned by the caller: `stop()` leaves it open. */ producer: Pick<EventProducer, "send" | "close"> }
   | { /** The relay creates its producer and closes it on `stop()`. */ brokers: readonly string[] }
 );
 
@@ -23,15 +30,32 @@ export interface Relay {
   start(): void;
   /** Finishes the batch in flight, then stops polling. Final: a stopped relay cannot be started again. */
   stop(): Promise<void>;
-  /** Publishes at most one batch; resolves to the number of rows published (0 when another relay holds the lock). */
+  /** Publishes at most one batch; resolves to the number of rows published (0 when there was nothing it could claim). */
   drainOnce(): Promise<number>;
 }
 
 /**
- * Serialises publishing across relay processes: whoever holds it publishes, the others idle. A
- * transaction-level lock, so a relay that dies mid-batch releases it with its connection.
+ * Work is split into RELAY_PARTITIONS lock partitions by `hashtext(tenant_id)`; a relay publishes a
+ * partition's rows only while it holds that partition's transaction-level advisory lock. A tenant
+ * lives in exactly one partition, so at any moment at most one relay publishes its events, oldest
+ * first, and per-tenant order holds however many relays run; different partitions are published
+ * by different relays in parallel, so relays share the load instead of idling behind one global
+ * lock. Locks are transaction-level: a relay that dies mid-batch releases them with its connection
+ * and another takes over at once. A power of two, so the partition is `hash & (N - 1)` (no `abs`
+ * overflow on the smallest int4). Every relay must use the same value: changing it is a deploy
+ * with all relays stopped.
  */
-const RELAY_LOCK_KEY = sql`hashtext('platforma.outbox_relay')`;
+export const RELAY_PARTITIONS = 16;
+const PARTITION_OF_ROW = sql`(hashtext(${outbox.tenantId}) & ${sql.raw(String(RELAY_PARTITIONS - 1))})`;
+const PARTITION_LOCK_NAMESPACE = sql`hashtext('platforma.outbox.relay_partition')`;
+
+/**
+ * The single lock of the previous relay design, which took it exclusively for every batch. Relays
+ * now take it shared: they run side by side, while a relay of the previous release still running
+ * during a rolling deploy excludes them (and they it), so the two designs never publish the same
+ * tenant at once.
+ */
+const LEGACY_RELAY_LOCK = sql`hashtext('platforma.outbox_relay')`;
 
 /**
  * Only catalogued topics are selected. A row for any other topic (written by a newer build, or by
@@ -41,16 +65,36 @@ const RELAY_LOCK_KEY = sql`hashtext('platforma.outbox_relay')`;
 const PUBLISHABLE_TOPICS: string[] = Object.values(TOPICS);
 const STRANDED_CHECK_INTERVAL_MS = 60_000;
 
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 /**
- * Publishes the outbox to Kafka, at least once and in commit order per tenant. Each batch is one
- * transaction: take the lock, read the oldest unpublished rows, send them and wait for the acks,
- * mark them. A failed send rolls the transaction back, so the rows are retried; a crash between
- * the acks and the commit republishes them, which consumers absorb by deduplicating on `ce_id`.
- * Selecting by `published_at IS NULL` rather than "seq after the last one seen" is what keeps a
- * row whose transaction committed after a higher seq was published from being skipped.
+ * Publishes the outbox to Kafka, at least once and in commit order per tenant (which `appendEvent`
+ * makes the same as `seq` order per tenant). Each batch is one transaction: claim some lock
+ * partitions that have unpublished rows, read their oldest rows, send them and wait for the acks
+ * of all in-sync replicas, mark them. A failed send rolls the transaction back, so the rows are
+ * retried, oldest first, and nothing behind them overtakes them; a crash between the acks and the
+ * commit republishes the batch, which consumers absorb by deduplicating on `ce_id` (a redelivery
+ * is always the same event id, never a new one). Selecting by `published_at IS NULL` rather than
+ * "seq after the last one seen" is what keeps a row whose transaction committed late from being
+ * skipped.
  */
 export function createRelay(options: RelayOptions): Relay {
-  const { db, logger = silentLogger, batchSize = 500, pollIntervalMs = 200, maxBackoffMs = 30_000 } = options;
+  const {
+    db,
+    logger = silentLogger,
+    batchSize = 500,
+    maxBatchBytes = 512 * 1024,
+    partitionsPerBatch = 4,
+    pollIntervalMs = 200,
+    maxBackoffMs = 30_000,
+  } = options;
   const producer =
     "producer" in options ? options.producer : createEventProducer({ brokers: options.brokers });
   const ownsProducer = !("producer" in options);
@@ -62,10 +106,30 @@ export function createRelay(options: RelayOptions): Relay {
 
   async function drainOnce(): Promise<number> {
     return db.transaction(async (tx) => {
-      const lock = await tx.execute<{ locked: boolean }>(
-        sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`,
+      const legacy = await tx.execute<{ ok: boolean }>(
+        sql`select pg_try_advisory_xact_lock_shared(${LEGACY_RELAY_LOCK}) as ok`,
       );
-      if (lock.rows[0]?.locked !== true) return 0;
+      if (legacy.rows[0]?.ok !== true) return 0;
+
+      // Partitions of the oldest unpublished rows: a bounded look, however long the backlog.
+      const pending = await tx.execute<{ partition: number }>(sql`
+        select distinct partition from (
+          select ${PARTITION_OF_ROW} as partition from ${outbox}
+          where ${outbox.publishedAt} is null and ${outbox.topic} = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])
+          order by ${outbox.seq} limit ${batchSize}
+        ) oldest`);
+      // Try-locks in random order (so relays spread over the partitions), as many as still wanted
+      // per round trip: usually one round trip, more only when other relays hold some.
+      const candidates = shuffled(pending.rows.map((row) => row.partition));
+      const claimed: number[] = [];
+      while (claimed.length < partitionsPerBatch && candidates.length > 0) {
+        const attempt = candidates.splice(0, partitionsPerBatch - claimed.length);
+        const locked = await tx.execute<{ partition: number }>(sql`
+          select partition from unnest(${sql.param(attempt)}::int[]) as partition
+          where pg_try_advisory_xact_lock(${PARTITION_LOCK_NAMESPACE}, partition)`);
+        claimed.push(...locked.rows.map((row) => row.partition));
+      }
+      if (claimed.length === 0) return 0;
 
       const rows = await tx
         .select({
@@ -78,19 +142,35 @@ export function createRelay(options: RelayOptions): Relay {
           occurredAt: outbox.occurredAt,
         })
         .from(outbox)
-        .where(and(isNull(outbox.publishedAt), inArray(outbox.topic, PUBLISHABLE_TOPICS)))
+        .where(
+          and(
+            isNull(outbox.publishedAt),
+            sql`${outbox.topic} = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])`,
+            sql`${PARTITION_OF_ROW} = any(${sql.param(claimed)}::int[])`,
+          ),
+        )
         .orderBy(asc(outbox.seq))
         .limit(batchSize);
       if (rows.length === 0) return 0;
 
-      await producer.send({ messages: rows.map(toEventMessage) });
+      // A prefix in seq order, so whatever is left for the next batch is younger, per tenant, than
+      // everything sent now.
+      const messages: EventMessage[] = [];
+      let bytes = 0;
+      for (const row of rows) {
+        const message = toEventMessage(row);
+        bytes += message.value?.length ?? 0;
+        if (messages.length > 0 && bytes > maxBatchBytes) break;
+        messages.push(message);
+      }
+      await producer.send({ messages });
 
-      const seqs = rows.map((row) => row.seq);
+      const seqs = rows.slice(0, messages.length).map((row) => row.seq);
       await tx
         .update(outbox)
         .set({ publishedAt: sql`now()` })
         .where(sql`${outbox.seq} = any(${sql.param(seqs)}::bigint[])`);
-      return rows.length;
+      return seqs.length;
     });
   }
 
@@ -130,8 +210,9 @@ export function createRelay(options: RelayOptions): Relay {
         }
         const published = await drainOnce();
         failures = 0;
-        // A full batch means there is likely more behind it: go again without waiting.
-        if (published < batchSize) await sleep(pollIntervalMs);
+        // Anything published means other partitions, or more rows, may be waiting: go again at
+        // once, and wait only once a batch found nothing.
+        if (published === 0) await sleep(pollIntervalMs);
       } catch (error) {
         failures += 1;
         const retryInMs = Math.min(pollIntervalMs * 2 ** failures, maxBackoffMs);
@@ -148,7 +229,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopped) throw new Error("outbox relay was stopped; create a new one");
       if (running) return;
       running = true;
-      logger.info({ batchSize, pollIntervalMs }, "outbox relay started");
+      logger.info({ batchSize, pollIntervalMs, partitionsPerBatch }, "outbox relay started");
       loop = run();
     },
     async stop() {

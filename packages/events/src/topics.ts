@@ -1,22 +1,21 @@
 import { Admin, findErrorBy } from "@platformatic/kafka";
-import { TOPICS, type Topic } from "@platforma/contracts";
+import { TOPIC_SETTINGS, TOPICS, type Topic } from "@platforma/contracts";
 
 export interface EnsureTopicsOptions {
-  /** Partitions of a topic created here. Existing topics are left as they are. */
-  partitions?: number;
   /** Omitted: the broker's `default.replication.factor`. */
   replicationFactor?: number;
-  retentionMs?: number;
+  /**
+   * With a replication factor above 1, acks from all in-sync replicas mean at least this many
+   * copies; omitted: the broker's default.
+   */
+  minInsyncReplicas?: number;
 }
 
-export const DEFAULT_TOPIC_PARTITIONS = 6;
-/** Consumers that fall further behind than this lose events; a week covers a long outage and a replay. */
-export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-
 /**
- * Creates every catalogued topic that does not exist yet; returns the ones it created. Safe to run
- * from several processes at once. It never adds partitions to an existing topic: that would move
- * tenants to other partitions and break per-tenant order for events already in flight.
+ * Creates every catalogued topic that does not exist yet, with the partitions and retention of
+ * `TOPIC_SETTINGS`; returns the ones it created. Safe to run from several processes at once. It
+ * never adds partitions to an existing topic: that would move tenants to other partitions and
+ * break per-tenant order for events already in flight.
  */
 export async function ensureTopics(
   target: Admin | readonly string[],
@@ -24,19 +23,22 @@ export async function ensureTopics(
 ): Promise<Topic[]> {
   const owned = !(target instanceof Admin);
   const admin = owned ? new Admin({ clientId: "platforma-topics", bootstrapBrokers: [...target] }) : target;
-  const configs = [
-    { name: "cleanup.policy", value: "delete" },
-    { name: "retention.ms", value: String(options.retentionMs ?? DEFAULT_RETENTION_MS) },
-  ];
   try {
     const existing = new Set(await admin.listTopics());
     const missing = Object.values(TOPICS).filter((topic) => !existing.has(topic));
     const created = await Promise.all(
       missing.map(async (topic) => {
+        const settings = TOPIC_SETTINGS[topic];
+        const configs = [
+          { name: "cleanup.policy", value: "delete" },
+          { name: "retention.ms", value: String(settings.retentionMs) },
+        ];
+        if (options.minInsyncReplicas !== undefined)
+          configs.push({ name: "min.insync.replicas", value: String(options.minInsyncReplicas) });
         try {
           await admin.createTopics({
             topics: [topic],
-            partitions: options.partitions ?? DEFAULT_TOPIC_PARTITIONS,
+            partitions: settings.partitions,
             replicas: options.replicationFactor ?? -1,
             configs,
           });

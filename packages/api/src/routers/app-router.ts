@@ -36,6 +36,7 @@ import { archiveTenantProcedure } from "./tenants/archive.ts";
 import { restoreTenantProcedure } from "./tenants/restore.ts";
 import { requestTenantDeletionProcedure } from "./tenants/request-deletion.ts";
 import { cancelTenantDeletionProcedure } from "./tenants/cancel-deletion.ts";
+import { subscribeEventsProcedure } from "./events/subscribe.ts";
 
 export const appRouter = router({
   health: publicProcedure.query(() => ({ ok: true as const })),
@@ -93,6 +94,9 @@ export const appRouter = router({
     create: createApiKeyProcedure,
     list: listApiKeysProcedure,
     revoke: revokeApiKeyProcedure,
+  }),
+  events: router({
+    subscribe: subscribeEventsProcedure,
   }),
 });
 

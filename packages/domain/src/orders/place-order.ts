@@ -9,6 +9,7 @@ import {
 } from "@platforma/contracts";
 import { orders, withTenant, type AppDb, type TenantTx } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
+import { retryingDeadlocks } from "../retrying-deadlocks.ts";
 import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
 import { admitQuota } from "../quotas/admit-quota.ts";
 import { recordingQuotaRejections } from "../quotas/record-rejection.ts";
@@ -84,7 +85,11 @@ export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSp
     });
 
   try {
-    return await recordingQuotaRejections(db, tenantId, spec.kind, attempt);
+    // `order.placed` takes the tenant's append lock before `spec.write` locks resource rows (a
+    // cluster being deleted, …), the reverse of the workflows' progress updates (rows, then the
+    // append lock). The rare deadlock between the two is broken by Postgres aborting one side; when
+    // it is this one, it runs again.
+    return await recordingQuotaRejections(db, tenantId, spec.kind, () => retryingDeadlocks(attempt));
   } catch (err) {
     const pg = pgErrorOf(err);
     if (pg?.code === UNIQUE_VIOLATION && pg.constraint === IDEMPOTENCY_CONSTRAINT) {

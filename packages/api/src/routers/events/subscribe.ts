@@ -1,0 +1,52 @@
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { DomainError, EVENT_CATALOGUE, type EventType } from "@platforma/contracts";
+import { streamTenantEvents } from "@platforma/domain";
+import { toTrpcError } from "../../errors.ts";
+import { tenantProcedure } from "../../trpc.ts";
+
+const eventType = z.enum(Object.keys(EVENT_CATALOGUE) as [EventType, ...EventType[]]);
+
+/**
+ * The caller's own events, live, over SSE: `client.events.subscribe.subscribe({}, { onData })`.
+ * Each event is `tracked` by its id, so a reconnecting client resumes after the last one it got
+ * (tRPC sends it back as `lastEventId`). Read from the outbox under row-level security rather than
+ * from Kafka: isolation is the database's (the query cannot see another tenant's rows), a resume
+ * cursor is an event id (exact, no offsets), and the API holds no Kafka consumer per connection
+ * reading other tenants' messages off shared partitions.
+ */
+export const subscribeEventsProcedure = tenantProcedure
+  .meta({ scopes: ["events:read"] })
+  .input(
+    z
+      .strictObject({
+        lastEventId: z.string().max(64).nullish(),
+        types: z.array(eventType).max(100).optional(),
+      })
+      .optional(),
+  )
+  .subscription(async function* ({ ctx, input, signal }) {
+    const tenantId = ctx.tenant.id;
+    const signals = [signal, ctx.deps.closing].filter((s): s is AbortSignal => s !== undefined);
+    const stream = streamTenantEvents(ctx.deps.db, tenantId, {
+      lastEventId: input?.lastEventId,
+      types: input?.types,
+      pollIntervalMs: ctx.deps.eventPollIntervalMs,
+      signal: AbortSignal.any(signals),
+      // A tenant suspended mid-stream loses the stream within the state cache's staleness.
+      checkAccess: async () => {
+        const tenant = await ctx.deps.tenantAccess.get(tenantId);
+        if (!tenant) throw new DomainError("invalid_token", "unknown tenant");
+        if (tenant.state !== "active") {
+          const reason = `tenant_${tenant.state}` as const;
+          throw new DomainError(reason, `tenant is ${tenant.state}`);
+        }
+      },
+    });
+    try {
+      for await (const event of stream) yield tracked(event.id, event);
+    } catch (err) {
+      // Errors thrown here bypass the middleware that maps domain errors: map them at the source.
+      throw err instanceof DomainError ? toTrpcError(err) : err;
+    }
+  });

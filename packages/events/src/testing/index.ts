@@ -1,0 +1,4 @@
+export * from "./kafka-broker.ts";
+export * from "./isolated-outbox.ts";
+export * from "./group-offsets.ts";
+export * from "./read-topics.ts";

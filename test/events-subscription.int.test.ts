@@ -1,0 +1,133 @@
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorDataOf, type PlatformaClient } from "@platforma/client";
+import type { TenantId } from "@platforma/contracts";
+import { createSystemDb, outbox, tenants, type DbHandle, type SystemDb } from "@platforma/db";
+import { eventually } from "./eventually.ts";
+import { recordingStarter } from "./recording-starter.ts";
+import { startStack, type TestStack } from "./stack.ts";
+
+let stack: TestStack;
+let system: DbHandle<SystemDb>;
+
+beforeAll(async () => {
+  stack = await startStack({ workflows: recordingStarter() });
+  system = createSystemDb({ url: process.env["DATABASE_SYSTEM_URL"] ?? "", max: 2 });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await system?.close();
+});
+
+interface Received {
+  id: string;
+  type: string;
+}
+
+/** Subscribes and collects events until `stop()`; `error` holds the error that ended the stream, if any. */
+function subscribe(client: PlatformaClient, input: { lastEventId?: string } = {}) {
+  const events: Received[] = [];
+  const state: { error: unknown; ended: boolean } = { error: undefined, ended: false };
+  const subscription = client.events.subscribe.subscribe(input, {
+    onData: ({ id, data }) => events.push({ id, type: data.type }),
+    onError: (error) => {
+      state.error = error;
+      state.ended = true;
+    },
+    onComplete: () => (state.ended = true),
+  });
+  return { events, state, stop: () => subscription.unsubscribe() };
+}
+
+async function limitsChanged(tenantId: TenantId, n: number): Promise<void> {
+  await stack.operator.tenants.updateQuotas.mutate({ tenantId, quotas: { max_clusters: 10 + n } });
+}
+
+async function eventIdsOf(tenantId: TenantId, type: string): Promise<string[]> {
+  const rows = await system.db
+    .select({ id: outbox.id, type: outbox.type })
+    .from(outbox)
+    .where(eq(outbox.tenantId, tenantId))
+    .orderBy(outbox.seq);
+  return rows.filter((row) => row.type === type).map((row) => row.id);
+}
+
+async function firstEventOf(tenantId: TenantId): Promise<string> {
+  const [created] = await eventIdsOf(tenantId, "tenant.created.v1");
+  if (!created) throw new Error("the tenant has no tenant.created event");
+  return created;
+}
+
+describe("events.subscribe", () => {
+  it("streams only the caller's own events, in order, and resumes after lastEventId", async () => {
+    const a = await stack.newTenant();
+    const b = await stack.newTenant();
+    // Resuming after the tenant's first event (tenant.created) rather than "from now": nothing
+    // depends on how fast the stream comes up.
+    const sub = subscribe(a.client, { lastEventId: await firstEventOf(a.tenantId) });
+    for (let n = 0; n < 6; n++) {
+      await limitsChanged(a.tenantId, n);
+      await limitsChanged(b.tenantId, n);
+    }
+    await eventually(async () => expect(sub.events.length).toBe(6), { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    sub.stop();
+    expect(sub.state.error).toBeUndefined();
+
+    const ownIds = await eventIdsOf(a.tenantId, "quota.limits_updated.v1");
+    expect(sub.events.map((e) => e.id)).toEqual(ownIds);
+    expect(sub.events.every((e) => e.type === "quota.limits_updated.v1")).toBe(true);
+    const receivedRows = await system.db
+      .select({ tenantId: outbox.tenantId })
+      .from(outbox)
+      .where(
+        inArray(
+          outbox.id,
+          sub.events.map((e) => e.id),
+        ),
+      );
+    expect(new Set(receivedRows.map((row) => row.tenantId))).toEqual(new Set([a.tenantId]));
+
+    // Events while disconnected arrive on resume, exactly once, after the last one received.
+    for (let n = 6; n < 9; n++) await limitsChanged(a.tenantId, n);
+    const resumed = subscribe(a.client, { lastEventId: sub.events.at(-1)?.id ?? "" });
+    await eventually(async () => expect(resumed.events.length).toBe(3), { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    resumed.stop();
+    const all = await eventIdsOf(a.tenantId, "quota.limits_updated.v1");
+    expect(resumed.events.map((e) => e.id)).toEqual(all.slice(6));
+  }, 60_000);
+
+  it("never yields another tenant's event, even when resuming from one of its ids", async () => {
+    const a = await stack.newTenant();
+    const b = await stack.newTenant();
+    await limitsChanged(b.tenantId, 1);
+    const [foreign] = await eventIdsOf(b.tenantId, "quota.limits_updated.v1");
+    const sub = subscribe(a.client, { lastEventId: foreign ?? "" });
+    await eventually(async () => expect(sub.state.ended).toBe(true), { timeoutMs: 20_000 });
+    sub.stop();
+    expect(sub.events).toEqual([]);
+    expect(errorDataOf(sub.state.error)).toMatchObject({ reason: "not_found" });
+  });
+
+  it("requires events:read", async () => {
+    const tenant = await stack.newTenant();
+    const token = await stack.signer.tenantToken(tenant.tenantId, { scopes: ["orders:read"] });
+    const sub = subscribe(stack.clientFor(token));
+    await eventually(async () => expect(sub.state.ended).toBe(true), { timeoutMs: 20_000 });
+    sub.stop();
+    expect(errorDataOf(sub.state.error)).toMatchObject({ reason: "missing_scope", missing: ["events:read"] });
+  });
+
+  it("ends the stream of a tenant that is suspended while subscribed", async () => {
+    const tenant = await stack.newTenant();
+    const sub = subscribe(tenant.client, { lastEventId: await firstEventOf(tenant.tenantId) });
+    await limitsChanged(tenant.tenantId, 1);
+    await eventually(async () => expect(sub.events.length).toBe(1), { timeoutMs: 20_000 });
+    await system.db.update(tenants).set({ state: "suspended" }).where(eq(tenants.id, tenant.tenantId));
+    await eventually(async () => expect(sub.state.ended).toBe(true), { timeoutMs: 20_000 });
+    sub.stop();
+    expect(errorDataOf(sub.state.error)).toMatchObject({ reason: "tenant_suspended" });
+  });
+});
