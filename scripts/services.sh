@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Starts (or stops) the local services: PostgreSQL, the Temporal dev server with its Web UI, and a
-# single-node Kafka broker. Idempotent: a service that already answers is left alone. A service
-# whose address is given from outside (DATABASE_URL, TEMPORAL_ADDRESS, KAFKA_BROKERS) is not
-# started at all. Data lives under .local/data, logs under .local/logs.
+# Starts (or stops) the local services: PostgreSQL, the Temporal dev server with its Web UI, a
+# single-node Kafka broker and SeaweedFS (an S3-compatible object store). Idempotent: a service that
+# already answers is left alone. A service whose address is given from outside (DATABASE_URL,
+# TEMPORAL_ADDRESS, KAFKA_BROKERS, S3_ENDPOINT) is not started at all. Data lives under .local/data, logs under .local/logs.
 # Usage: services.sh up|down|env
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -42,14 +42,24 @@ postgres_down() {
   if [[ -f "$PG_DIR/PG_VERSION" ]]; then as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true; fi
 }
 
+# Keyword search attributes operators filter by; kept in step with SEARCH_ATTRIBUTES in contracts.
+SEARCH_ATTRIBUTES=(TenantId OrderId OrderState)
+
 temporal_up() {
   bash "$ROOT/scripts/install-services.sh" temporal
-  if (exec 3<>"/dev/tcp/127.0.0.1/$TEMPORAL_PORT") 2>/dev/null; then return 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$TEMPORAL_PORT") 2>/dev/null; then
+    # A server from an earlier version of this script may lack newer attributes: add them (idempotent).
+    for attr in "${SEARCH_ATTRIBUTES[@]}"; do
+      temporal operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" -n default \
+        --name "$attr" --type Keyword >/dev/null 2>&1 || true
+    done
+    return 0
+  fi
   log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (Web UI :$TEMPORAL_UI_PORT)"
   nohup temporal server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$PLATFORMA_DATA/temporal.db" \
-    --search-attribute TenantId=Keyword --search-attribute OrderId=Keyword \
+    $(printf -- '--search-attribute %s=Keyword ' "${SEARCH_ATTRIBUTES[@]}") \
     --log-level warn >"$PLATFORMA_LOGS/temporal.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/temporal.pid"
   wait_for_port 127.0.0.1 "$TEMPORAL_PORT" 60 Temporal
@@ -101,6 +111,31 @@ PROPS
 
 kafka_down() { kill_pidfile "$PLATFORMA_DATA/kafka.pid"; }
 
+# Credentials of the local object store only; production passes its own.
+LOCAL_S3_ACCESS_KEY=platforma
+LOCAL_S3_SECRET_KEY=platforma-secret
+LOCAL_S3_BUCKET=platforma
+
+seaweedfs_up() {
+  bash "$ROOT/scripts/install-services.sh" seaweedfs
+  if (exec 3<>"/dev/tcp/127.0.0.1/$S3_PORT") 2>/dev/null; then return 0; fi
+  local dir="$PLATFORMA_DATA/seaweedfs"
+  mkdir -p "$dir/data"
+  cat >"$dir/s3.json" <<JSON
+{"identities":[{"name":"platforma","credentials":[{"accessKey":"$LOCAL_S3_ACCESS_KEY","secretKey":"$LOCAL_S3_SECRET_KEY"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
+JSON
+  log "starting SeaweedFS S3 on 127.0.0.1:$S3_PORT"
+  nohup weed server -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -master.port="$SEAWEEDFS_MASTER_PORT" -volume.port="$SEAWEEDFS_VOLUME_PORT" -volume.max=0 \
+    -master.volumeSizeLimitMB=64 -filer -filer.port="$SEAWEEDFS_FILER_PORT" \
+    -s3 -s3.port="$S3_PORT" -s3.config="$dir/s3.json" \
+    -s3.port.iceberg=0 -s3.port.lance=0 >"$PLATFORMA_LOGS/seaweedfs.log" 2>&1 &
+  echo $! >"$PLATFORMA_DATA/seaweedfs.pid"
+  wait_for_port 127.0.0.1 "$S3_PORT" 60 SeaweedFS
+}
+
+seaweedfs_down() { kill_pidfile "$PLATFORMA_DATA/seaweedfs.pid"; }
+
 kill_pidfile() {
   local f="$1" pid
   [[ -f "$f" ]] || return 0
@@ -120,6 +155,11 @@ print_env() {
   echo "export TEMPORAL_ADDRESS='${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}'"
   echo "export TEMPORAL_UI_URL='${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}'"
   echo "export KAFKA_BROKERS='${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}'"
+  echo "export S3_ENDPOINT='${S3_ENDPOINT:-http://127.0.0.1:$S3_PORT}'"
+  echo "export S3_REGION='${S3_REGION:-us-east-1}'"
+  echo "export S3_BUCKET='${S3_BUCKET:-$LOCAL_S3_BUCKET}'"
+  echo "export S3_ACCESS_KEY_ID='${S3_ACCESS_KEY_ID:-$LOCAL_S3_ACCESS_KEY}'"
+  echo "export S3_SECRET_ACCESS_KEY='${S3_SECRET_ACCESS_KEY:-$LOCAL_S3_SECRET_KEY}'"
   echo "export TEMPORAL_TEST_SERVER_PATH='${TEMPORAL_TEST_SERVER_PATH:-$(command -v temporal-test-server || true)}'"
 }
 
@@ -128,8 +168,9 @@ case "${1:-up}" in
     [[ -n "${DATABASE_URL:-}" ]] || postgres_up
     [[ -n "${TEMPORAL_ADDRESS:-}" ]] || temporal_up
     [[ -n "${KAFKA_BROKERS:-}" ]] || kafka_up
+    [[ -n "${S3_ENDPOINT:-}" ]] || seaweedfs_up
     ;;
-  down) kafka_down; temporal_down; postgres_down ;;
+  down) seaweedfs_down; kafka_down; temporal_down; postgres_down ;;
   env) print_env ;;
   *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
 esac

@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf, type PlatformaClient } from "@platforma/client";
 import { sql } from "drizzle-orm";
-import type { ApiKeyId, ClusterId, OrderId, TenantId, UserId } from "@platforma/contracts";
+import {
+  newId,
+  type ApiKeyId,
+  type ClusterId,
+  type OrderId,
+  type TenantId,
+  type UserId,
+} from "@platforma/contracts";
 import { startStack, type TestStack } from "./stack.ts";
 import { recordingStarter } from "./recording-starter.ts";
 import { readyCluster } from "./cluster-fixtures.ts";
+import { networks } from "@platforma/db";
 
 describe("one tenant's credential never reaches another tenant's data", () => {
   let stack: TestStack;
@@ -92,6 +100,45 @@ describe("one tenant's credential never reaches another tenant's data", () => {
     expect((await attacker.storage.list.query({ clusterId })).items).toEqual([]);
     expect((await attacker.quotas.get.query()).quotas.every((q) => q.used === 0)).toBe(true);
     expect((await victim.client.instances.get.query({ instanceId: instance.id })).state).toBe("provisioning");
+  });
+
+  it("cannot cancel, delete or reconfigure another tenant's orders, clusters and networks", async () => {
+    const victim = await stack.newTenant();
+    const { cluster, order } = await victim.client.clusters.create.mutate({
+      name: "target",
+      region: "eu-central-1",
+    });
+    const readyId = await readyCluster(stack, victim.client, "ready-target");
+    const networkId = newId("network");
+    await stack.deps.systemDb.insert(networks).values({
+      id: networkId,
+      tenantId: victim.tenantId,
+      clusterId: readyId,
+      region: "eu-central-1",
+      vlanId: 4000,
+      cidr: "10.9.0.0/16",
+      state: "ready",
+    });
+    const rules = [
+      {
+        direction: "ingress" as const,
+        protocol: "any" as const,
+        cidr: "0.0.0.0/0",
+        action: "allow" as const,
+      },
+    ];
+    const attempts = await Promise.all([
+      attacker.orders.cancel.mutate({ orderId: order.id }).catch((e: unknown) => e),
+      attacker.clusters.delete.mutate({ clusterId: cluster.id }).catch((e: unknown) => e),
+      attacker.clusters.delete.mutate({ clusterId: readyId }).catch((e: unknown) => e),
+      attacker.networks.get.query({ networkId }).catch((e: unknown) => e),
+      attacker.networks.updateFirewallRules.mutate({ networkId, rules }).catch((e: unknown) => e),
+    ]);
+    expect(attempts.map((r) => errorDataOf(r)?.reason ?? "LEAK")).toEqual(Array(5).fill("not_found"));
+    expect((await attacker.networks.list.query()).items).toEqual([]);
+    expect((await victim.client.orders.get.query({ orderId: order.id })).state).toBe("pending");
+    expect((await victim.client.clusters.get.query({ clusterId: readyId })).state).toBe("ready");
+    expect((await victim.client.networks.get.query({ networkId })).rulesVersion).toBe(1);
   });
 
   it("cannot pick a tenant through input", async () => {

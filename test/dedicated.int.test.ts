@@ -149,6 +149,16 @@ describe("dedicated clusters: the compute → network → storage → register s
     const { order } = await client.clusters.create.mutate({ name: "too-big", region, ...spec(2) });
     const undone = await orderState(client, order.id, ["compensated"]);
     expect(undone.error).toMatchObject({ reason: "capacity_unavailable" });
+    // Operators find it in Temporal by how it ended (visibility is eventually consistent).
+    await eventually(async () => {
+      const found: string[] = [];
+      for await (const wf of stack.temporal!.workflow.list({
+        query: `OrderId = '${order.id}' AND OrderState = 'compensated'`,
+      })) {
+        found.push(wf.workflowId);
+      }
+      expect(found).toEqual([order.workflowId]);
+    });
     expect((await regionHoldings(stack.deps.systemDb, region)).nothingHeld()).toBe(true);
     expect(await usage(client)).toMatchObject({ max_clusters: 0, max_storage_tb: 0 });
   });

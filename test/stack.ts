@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection, Runtime, type Worker } from "@temporalio/worker";
 import {
@@ -11,9 +14,16 @@ import {
 import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb } from "@platforma/db";
-import { createTenantAccessReader, createWorkflowStarter, type WorkflowStarter } from "@platforma/domain";
+import {
+  createTenantAccessReader,
+  createTenantLifecycleClient,
+  createWorkflowStarter,
+  type TenantLifecycleClient,
+  type WorkflowStarter,
+} from "@platforma/domain";
 import { createRelay, ensureTopics, type Relay } from "@platforma/events";
 import { createSimulatedDriver, type SimulatedDriverOptions } from "@platforma/providers";
+import { createFilesystemDriver, createTenantObjectStore, type TenantObjectStore } from "@platforma/storage";
 import { buildServer } from "@platforma/api-app/server";
 import { createWorker } from "@platforma/worker-app/run-worker";
 import { testEnv } from "./env.ts";
@@ -38,6 +48,15 @@ export interface StackOptions {
   poolSize?: number;
   /** Where the API logs go (default: nowhere); see `capturingLogger`. */
   logger?: Logger;
+  /** Platform default retention of deleted tenants, in days (the worker's TENANT_RETENTION_DAYS). */
+  retentionDays?: number;
+}
+
+/** A second API process against the same database: its own tenant-state cache, nothing shared. */
+export interface ApiReplica {
+  url: string;
+  clientFor(token: string): PlatformaClient;
+  close(): Promise<void>;
 }
 
 export interface TestStack {
@@ -48,7 +67,16 @@ export interface TestStack {
   temporal: Client | null;
   hasWorker: boolean;
   operator: PlatformaClient;
+  /** The filesystem object store the stack's worker writes archives to. */
+  store: TenantObjectStore;
+  storeDir: string;
   clientFor(token: string): PlatformaClient;
+  /** Another API server on the same database with its own tenant-state cache (TTL `ttlMs`). */
+  replica(ttlMs: number): Promise<ApiReplica>;
+  /** Stops the in-process worker (waits for its tasks to drain). */
+  stopWorker(): Promise<void>;
+  /** Starts an in-process worker on the stack's task queue (after `stopWorker`, or a killed one). */
+  startWorker(provider?: Omit<SimulatedDriverOptions, "db">): Promise<void>;
   /** A fresh active tenant and a client holding its admin token. */
   newTenant(opts?: {
     allowedRegions?: string[];
@@ -96,25 +124,39 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     workflows = createWorkflowStarter(temporal, { taskQueue });
   }
 
+  const storeDir = await mkdtemp(join(tmpdir(), "platforma-stack-objects-"));
+  const store = createTenantObjectStore(createFilesystemDriver({ root: storeDir }));
+
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let nativeConnection: NativeConnection | null = null;
-  if (opts.worker) {
+  async function startWorker(provider = opts.provider): Promise<void> {
+    if (worker) throw new Error("the stack's worker is already running");
     if (!runtimeInstalled) {
       Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
       runtimeInstalled = true;
     }
-    nativeConnection = await NativeConnection.connect({ address: testEnv.temporalAddress });
+    nativeConnection ??= await NativeConnection.connect({ address: testEnv.temporalAddress });
     worker = await createWorker({
       connection: nativeConnection,
       namespace: "default",
       taskQueue,
       db: app.db,
       systemDb: system.db,
-      provider: createSimulatedDriver({ db: app.db, ...opts.provider }),
+      provider: createSimulatedDriver({ db: app.db, ...provider }),
+      store,
+      defaultRetentionDays: opts.retentionDays ?? 90,
     });
     workerRun = worker.run();
   }
+  async function stopWorker(): Promise<void> {
+    if (!worker) return;
+    worker.shutdown();
+    await workerRun;
+    worker = null;
+    workerRun = null;
+  }
+  if (opts.worker) await startWorker();
 
   let relay: Relay | null = null;
   if (opts.relay) {
@@ -124,10 +166,17 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   }
 
   const logger = opts.logger ?? silentLogger;
+  const lifecycle: TenantLifecycleClient = temporal
+    ? createTenantLifecycleClient(temporal, { taskQueue })
+    : {
+        transition: () => Promise.reject(new Error("this test stack runs without Temporal")),
+        status: () => Promise.resolve(null),
+      };
   const deps: ApiDeps = {
     db: app.db,
     systemDb: system.db,
     workflows,
+    lifecycle,
     verifier: createCredentialVerifier({
       jwt: createJwtVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { jwks: signer.jwks } }),
       apiKey: createApiKeyVerifier({ db: system.db, logger }),
@@ -141,6 +190,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   const clientFor = (token: string) => createPlatformaClient({ url, token });
   const operator = clientFor(await signer.operatorToken());
+  const replicas: ApiReplica[] = [];
 
   return {
     url,
@@ -148,9 +198,29 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     deps,
     taskQueue,
     temporal,
-    hasWorker: worker !== null,
+    get hasWorker() {
+      return worker !== null;
+    },
     operator,
+    store,
+    storeDir,
     clientFor,
+    async replica(ttlMs) {
+      const replicaServer = await buildServer({
+        deps: { ...deps, tenantAccess: createTenantAccessReader(system.db, { ttlMs }) },
+      });
+      await replicaServer.listen({ host: "127.0.0.1", port: 0 });
+      const replicaUrl = `http://127.0.0.1:${(replicaServer.server.address() as AddressInfo).port}`;
+      const replica: ApiReplica = {
+        url: replicaUrl,
+        clientFor: (token) => createPlatformaClient({ url: replicaUrl, token }),
+        close: () => replicaServer.close(),
+      };
+      replicas.push(replica);
+      return replica;
+    },
+    stopWorker,
+    startWorker,
     async newTenant(t = {}) {
       const tenant = await operator.tenants.create.mutate({
         name: `test tenant ${globalThis.crypto.randomUUID().slice(0, 8)}`,
@@ -163,14 +233,13 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     },
     async close() {
       await server.close();
+      for (const r of replicas) await r.close();
       await relay?.stop();
-      if (worker) {
-        worker.shutdown();
-        await workerRun;
-      }
+      await stopWorker();
       await nativeConnection?.close();
       await connection?.close();
       await Promise.all([app.close(), system.close()]);
+      await rm(storeDir, { recursive: true, force: true });
     },
   };
 }

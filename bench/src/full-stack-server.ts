@@ -5,6 +5,7 @@ import { createJwtVerifier } from "@platforma/api";
 import { buildServer } from "@platforma/api-app/server";
 import { createDb, createSystemDb } from "@platforma/db";
 import { createTenantAccessReader } from "@platforma/domain";
+import { noLifecycle } from "./no-lifecycle.ts";
 import { noWorkflowStarter } from "./no-workflow-starter.ts";
 import { serveInChild } from "./serve-in-child.ts";
 
@@ -36,6 +37,7 @@ serveInChild<FullStackServerConfig>(async (config) => {
       db: app.db,
       systemDb: system.db,
       workflows: noWorkflowStarter,
+      lifecycle: noLifecycle,
       verifier: createJwtVerifier({
         issuer: config.issuer,
         audience: config.audience,

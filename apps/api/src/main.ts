@@ -3,7 +3,11 @@ import { Client, Connection } from "@temporalio/client";
 import { pino } from "pino";
 import { createApiKeyVerifier, createCredentialVerifier, createJwtVerifier } from "@platforma/api";
 import { createDb, createSystemDb } from "@platforma/db";
-import { createTenantAccessReader, createWorkflowStarter } from "@platforma/domain";
+import {
+  createTenantAccessReader,
+  createTenantLifecycleClient,
+  createWorkflowStarter,
+} from "@platforma/domain";
 import { loadEnv } from "./env.ts";
 import { buildServer } from "./server.ts";
 
@@ -32,6 +36,7 @@ const server = await buildServer({
     db: app.db,
     systemDb: system.db,
     workflows: createWorkflowStarter(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
+    lifecycle: createTenantLifecycleClient(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
     verifier: createCredentialVerifier({
       jwt: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
       apiKey: createApiKeyVerifier({ db: system.db, logger }),

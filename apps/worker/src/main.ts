@@ -4,7 +4,8 @@ import { pino } from "pino";
 import { Client, Connection } from "@temporalio/client";
 import { createDb, createSystemDb } from "@platforma/db";
 import { createSimulatedDriver } from "@platforma/providers";
-import { loadEnv } from "./env.ts";
+import { createObjectStore } from "@platforma/storage";
+import { loadEnv, objectStoreConfig } from "./env.ts";
 import { createWorker } from "./run-worker.ts";
 import { ensureQuotaReconcileSchedule } from "./schedules.ts";
 
@@ -36,6 +37,7 @@ const system = createSystemDb({
   max: 2,
   applicationName: "platforma-worker-system",
 });
+const store = await createObjectStore(objectStoreConfig(env));
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createWorker({
   connection,
@@ -43,7 +45,14 @@ const worker = await createWorker({
   taskQueue: env.TEMPORAL_TASK_QUEUE,
   db: db.db,
   systemDb: system.db,
-  provider: createSimulatedDriver({ db: db.db, latencyMs: env.PROVIDER_LATENCY_MS }),
+  provider: createSimulatedDriver({
+    db: db.db,
+    latencyMs: env.PROVIDER_LATENCY_MS,
+    latency: env.PROVIDER_STEP_LATENCY_MS,
+    failures: env.PROVIDER_FAILURES,
+  }),
+  store,
+  defaultRetentionDays: env.TENANT_RETENTION_DAYS,
 });
 
 if (env.HEALTH_PORT !== undefined) {
@@ -71,4 +80,5 @@ logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, "worker running");
 await worker.run();
 await connection.close();
 await Promise.all([db.close(), system.close()]);
+store.close();
 logger.info("worker stopped");

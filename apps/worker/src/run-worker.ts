@@ -2,6 +2,7 @@ import { Worker, type NativeConnection } from "@temporalio/worker";
 import { WORKFLOW_NAMES } from "@platforma/contracts/workflows";
 import type { AppDb, SystemDb } from "@platforma/db";
 import type { ProviderDriver } from "@platforma/providers";
+import type { TenantObjectStore } from "@platforma/storage";
 import { createActivities } from "@platforma/workflows/activities";
 import * as workflows from "@platforma/workflows/workflows";
 import { workflowsPath } from "@platforma/workflows";
@@ -13,6 +14,9 @@ export interface RunWorkerOptions {
   db: AppDb;
   systemDb: SystemDb;
   provider: ProviderDriver;
+  store: TenantObjectStore;
+  /** Platform default retention of deleted tenants, in days. */
+  defaultRetentionDays: number;
   /** A prebuilt bundle (production); without it, workflows are bundled at start-up. */
   workflowBundle?: { codePath: string };
 }
@@ -30,7 +34,13 @@ export async function createWorker(opts: RunWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ db: opts.db, systemDb: opts.systemDb, provider: opts.provider }),
+    activities: createActivities({
+      db: opts.db,
+      systemDb: opts.systemDb,
+      provider: opts.provider,
+      store: opts.store,
+      defaultRetentionDays: opts.defaultRetentionDays,
+    }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }

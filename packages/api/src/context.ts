@@ -1,5 +1,5 @@
 import type { AppDb, SystemDb } from "@platforma/db";
-import type { TenantAccessReader, WorkflowStarter } from "@platforma/domain";
+import type { TenantAccessReader, TenantLifecycleClient, WorkflowStarter } from "@platforma/domain";
 import type { Principal, TokenVerifier } from "./auth/principal.ts";
 
 /** A pino-compatible logger; the API package does not pick the implementation. */
@@ -17,6 +17,8 @@ export interface ApiDeps {
   workflows: WorkflowStarter;
   verifier: TokenVerifier;
   tenantAccess: TenantAccessReader;
+  /** Tenant lifecycle transitions (suspend, archive, deletion, …) through the tenant's workflow. */
+  lifecycle: TenantLifecycleClient;
   logger: Logger;
   /** How often an event subscription polls the tenant's outbox (default 500 ms). */
   eventPollIntervalMs?: number;

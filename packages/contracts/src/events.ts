@@ -18,12 +18,92 @@ const region = z.string();
 const violation = z.object({ quota: z.string(), limit: z.number(), used: z.number(), requested: z.number() });
 const quotaLimits = z.record(z.string(), z.number());
 const orderRef = { orderId: z.string(), workflowId: z.string() };
+const tenantState = z.enum(["active", "suspended", "archived", "deleted"]);
+const transitionRef = { tenantId: z.string(), previousState: tenantState, requestedBy: z.string() };
+const storeCount = z.object({ deleted: z.number(), remaining: z.number() });
 
 export const EVENT_CATALOGUE = {
   "tenant.created.v1": {
     topic: TOPICS.tenants,
     description: "An operator created a tenant.",
     data: z.object({ tenantId: z.string(), name: z.string(), allowedRegions: z.array(region) }),
+  },
+  "tenant.suspended.v1": {
+    topic: TOPICS.tenants,
+    description: "An operator suspended the tenant: no API access, data and compute kept.",
+    data: z.object({ ...transitionRef, reason: z.string() }),
+  },
+  "tenant.resumed.v1": {
+    topic: TOPICS.tenants,
+    description: "A suspended tenant is active again.",
+    data: z.object(transitionRef),
+  },
+  "tenant.archived.v1": {
+    topic: TOPICS.tenants,
+    description:
+      "The tenant is archived: no API access from now on; its data is being exported under `archivePrefix` and its compute released.",
+    data: z.object({ ...transitionRef, reason: z.string().nullable(), archivePrefix: z.string() }),
+  },
+  "tenant.archive_completed.v1": {
+    topic: TOPICS.tenants,
+    description:
+      "The archive export is written (manifest with row counts per table) and the tenant's compute is released: it costs nothing.",
+    data: z.object({
+      tenantId: z.string(),
+      manifestKey: z.string(),
+      rows: z.record(z.string(), z.number()),
+      released: z.object({
+        allocations: z.number(),
+        clusters: z.number(),
+        instances: z.number(),
+        storagePools: z.number(),
+      }),
+    }),
+  },
+  "tenant.restored.v1": {
+    topic: TOPICS.tenants,
+    description: "An archived tenant is active again (released compute is not re-provisioned).",
+    data: z.object(transitionRef),
+  },
+  "tenant.deletion_requested.v1": {
+    topic: TOPICS.tenants,
+    description: "Deletion was requested: no API access; the purge runs at `purgeAfter` unless cancelled.",
+    data: z.object({
+      ...transitionRef,
+      reason: z.string().nullable(),
+      retentionDays: z.number(),
+      purgeAfter: z.string(),
+    }),
+  },
+  "tenant.deletion_cancelled.v1": {
+    topic: TOPICS.tenants,
+    description:
+      "A pending deletion was cancelled within the retention window; the tenant is back in `state`.",
+    data: z.object({ ...transitionRef, state: tenantState }),
+  },
+  "tenant.purged.v1": {
+    topic: TOPICS.tenants,
+    description:
+      "The tenant's data is gone: provider resources released, rows deleted per tenant table, objects deleted; the counts are what the verification found. Only a tombstone remains.",
+    data: z.object({
+      tenantId: z.string(),
+      purgedAt: z.string(),
+      allocationsReleased: z.number(),
+      rows: z.record(z.string(), storeCount),
+      objects: storeCount,
+    }),
+  },
+  "tenant.transition_failed.v1": {
+    topic: TOPICS.tenants,
+    description:
+      "A lifecycle transition (or the purge) failed; the tenant stays in `state` and the operator is told why.",
+    data: z.object({
+      tenantId: z.string(),
+      transition: z.string(),
+      state: tenantState,
+      reason: z.string(),
+      message: z.string(),
+    }),
   },
   "order.placed.v1": {
     topic: TOPICS.orders,

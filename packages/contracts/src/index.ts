@@ -5,3 +5,4 @@ export * from "./quotas.ts";
 export * from "./tenant.ts";
 export * from "./events.ts";
 export * from "./workflows.ts";
+export * from "./lifecycle.ts";

@@ -4,7 +4,11 @@ import type { ClusterId, InstanceId, NetworkId, OrderId, StoragePoolId, TenantId
 export const TASK_QUEUE = "platforma";
 
 /** Search attributes registered on the Temporal namespace (keyword type). */
-export const SEARCH_ATTRIBUTES = { tenantId: "TenantId", orderId: "OrderId" } as const;
+export const SEARCH_ATTRIBUTES = {
+  tenantId: "TenantId",
+  orderId: "OrderId",
+  orderState: "OrderState",
+} as const;
 
 /** Workflow ids derive from business ids, so starting twice finds the same execution. */
 export const workflowIds = {
@@ -21,6 +25,7 @@ export const WORKFLOW_NAMES = {
   provisionDedicatedCluster: "provisionDedicatedCluster",
   deprovisionCluster: "deprovisionCluster",
   applyFirewallRules: "applyFirewallRules",
+  tenantLifecycle: "tenantLifecycle",
 } as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[keyof typeof WORKFLOW_NAMES];
 
@@ -55,7 +60,8 @@ export interface ResourceOrderResult {
 /** The schedule that recounts every tenant's usage and repairs drift. */
 export const QUOTA_RECONCILE_SCHEDULE_ID = "quota-reconciler";
 
-export interface FirewallRuleInput {
+/** One firewall rule of a dedicated network; the same shape in the API, the database and the driver. */
+export interface FirewallRule {
   direction: "ingress" | "egress";
   protocol: "tcp" | "udp" | "icmp" | "any";
   ports?: { from: number; to: number };
@@ -64,15 +70,19 @@ export interface FirewallRuleInput {
   description?: string;
 }
 
-/** A dedicated cluster: whole nodes, its own VLAN and firewall, its own storage. */
-export interface DedicatedClusterInput {
+/** What a dedicated cluster is made of: whole nodes, its own network, its own storage. */
+export interface DedicatedSpec {
+  nodes: number;
+  network: { cidr: string; firewallRules: FirewallRule[] };
+  storage: { backend: "ceph" | "nvme"; sizeTb: number };
+}
+
+/** A dedicated cluster order's workflow input. */
+export interface DedicatedClusterInput extends DedicatedSpec {
   tenantId: TenantId;
   orderId: OrderId;
   clusterId: ClusterId;
   region: string;
-  nodes: number;
-  network: { cidr: string; firewallRules: FirewallRuleInput[] };
-  storage: { backend: "ceph" | "nvme"; sizeTb: number };
 }
 
 /** The steps of a dedicated cluster's saga, in order; compensation runs them backwards. */
@@ -109,3 +119,10 @@ export interface OrderWorkflowInputs {
   applyFirewallRules: ApplyFirewallRulesInput;
 }
 export type OrderWorkflowName = keyof OrderWorkflowInputs;
+/** Messages of the tenant lifecycle workflow (`tenant/<ten_id>`), by name. */
+export const TENANT_LIFECYCLE_MESSAGES = {
+  /** Update: runs one transition (`LifecycleCommand`); its validator refuses invalid ones. */
+  transition: "transition",
+  /** Query: the `LifecycleStatus`, including the transition in progress. */
+  status: "status",
+} as const;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId, type TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb, withTenant, type SystemDb } from "./client.ts";
 import { clusters, orders, outbox, TENANT_POLICY_NAME, users } from "./schema/index.ts";
-import { tableName, tenantTables } from "./tenant-tables.ts";
+import { tableName, tenantTables, tenantTablesInDeleteOrder } from "./tenant-tables.ts";
 
 /** SQLSTATE of "new row violates row-level security policy". */
 const RLS_VIOLATION = "42501";
@@ -75,6 +75,10 @@ describe("tenant isolation in Postgres", () => {
       expect(rows).toHaveLength(1);
       const expected = "(tenant_id = NULLIF(current_setting('app.tenant_id'::text, true), ''::text))";
       expect(rows[0]).toEqual({ cmd: "ALL", qual: expected, with_check: expected });
+    });
+
+    it("is covered by the tenant purge (its delete order is derived from the same list)", () => {
+      expect(tenantTablesInDeleteOrder().filter((t) => t === table)).toHaveLength(1);
     });
 
     it("has an index leading with tenant_id", async () => {

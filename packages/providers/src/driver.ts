@@ -1,4 +1,4 @@
-import type { ClusterId, ResourceKind, TenantId } from "@platforma/contracts";
+import type { ClusterId, FirewallRule, ResourceKind, TenantId } from "@platforma/contracts";
 
 export interface ClusterAllocationRequest {
   tenantId: TenantId;
@@ -19,14 +19,6 @@ export interface ResourceRequest {
 
 /** A dedicated-inventory request: one step of a dedicated cluster, keyed for idempotency. */
 export type DedicatedRequest = ClusterAllocationRequest;
-
-export interface FirewallRuleSpec {
-  direction: "ingress" | "egress";
-  protocol: "tcp" | "udp" | "icmp" | "any";
-  ports?: { from: number; to: number };
-  cidr: string;
-  action: "allow" | "deny";
-}
 
 export interface ClusterAllocation {
   allocationId: string;
@@ -53,7 +45,7 @@ export interface ProviderDriver {
   deleteVlan(req: DedicatedRequest): Promise<void>;
   /** Replaces the rule set on the VLAN; applying the same version twice is a no-op. */
   applyFirewallRules(
-    req: DedicatedRequest & { vlanId: number; version: number; rules: FirewallRuleSpec[] },
+    req: DedicatedRequest & { vlanId: number; version: number; rules: FirewallRule[] },
   ): Promise<void>;
   removeFirewallRules(req: DedicatedRequest): Promise<void>;
   /** A Ceph pool of `sizeTb` on one of the region's Ceph clusters. */

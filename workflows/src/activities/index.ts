@@ -18,12 +18,20 @@ import {
 import type { ProviderDriver } from "@platforma/providers";
 import { createDedicatedActivities } from "./dedicated.ts";
 import { providerCall } from "./provider-call.ts";
+import type { TenantObjectStore } from "@platforma/storage";
+import { createLifecycleActivities } from "./lifecycle-activities.ts";
 
 export interface ActivityDeps {
   db: AppDb;
   /** Only for cross-tenant reads (the reconciler's tenant list); tenant work goes through `db`. */
   systemDb: SystemDb;
   provider: ProviderDriver;
+  /** Tenant objects: the archive writes here, the purge deletes the tenant's prefix. */
+  store: TenantObjectStore;
+  /** Platform default retention for tenant deletion, in days. */
+  defaultRetentionDays: number;
+  /** How long one attempt waits for the relay to publish a tenant's events before the purge. */
+  outboxWaitMs?: number;
 }
 
 /** One allocation per resource: provisioning and every release use the same key. */
@@ -35,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
   const { db, provider } = deps;
   return {
     ...createDedicatedActivities(deps),
+    ...createLifecycleActivities(deps),
     async markOrderStep(
       order: { tenantId: TenantId; orderId: OrderId },
       step: string,

@@ -28,3 +28,19 @@ export const PROVIDER_STEP: ActivityOptions = {
     maximumAttempts: 20,
   },
 };
+
+/**
+ * Lifecycle work that must finish eventually (archive export, compute release, purge steps): every
+ * step is idempotent, so it is retried without limit, backing off to every five minutes. The
+ * heartbeat timeout lets a step lost with its worker start again elsewhere within seconds.
+ */
+export const LIFECYCLE_STEP: ActivityOptions = {
+  startToCloseTimeout: "30 minutes",
+  heartbeatTimeout: "20 seconds",
+  retry: {
+    initialInterval: "1 second",
+    backoffCoefficient: 2,
+    maximumInterval: "5 minutes",
+    // No maximumAttempts: unlimited.
+  },
+};

@@ -3,6 +3,7 @@ import type { ApplyFirewallRulesInput, ProvisionClusterResult } from "@platforma
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
 import { failureReason } from "./failure-reason.ts";
+import { recordOrderState } from "./order-state.ts";
 
 const db = proxyActivities<Activities>(DB_STEP);
 const provider = proxyActivities<Activities>(PROVIDER_STEP);
@@ -14,10 +15,10 @@ export async function applyFirewallRules(input: ApplyFirewallRulesInput): Promis
     await provider.applyDesiredFirewallRules(input);
     await db.markOrderStep(input, "apply", "done");
     await db.completeOrder(input);
-    return { state: "completed" };
+    return recordOrderState({ state: "completed" });
   } catch (err) {
     const { reason, message } = failureReason(err);
     await db.failOrder(input, reason, message);
-    return { state: "failed", reason };
+    return recordOrderState({ state: "failed", reason });
   }
 }

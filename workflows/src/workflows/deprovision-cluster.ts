@@ -2,6 +2,7 @@ import { proxyActivities } from "@temporalio/workflow";
 import type { DeprovisionClusterInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
+import { recordOrderState } from "./order-state.ts";
 
 const db = proxyActivities<Activities>(DB_STEP);
 const provider = proxyActivities<Activities>(PROVIDER_STEP);
@@ -29,5 +30,5 @@ export async function deprovisionCluster(input: DeprovisionClusterInput): Promis
     await step("capacity", () => provider.releaseSharedCluster(input));
   }
   await db.completeClusterDeletion(input);
-  return { state: "completed" };
+  return recordOrderState({ state: "completed" });
 }

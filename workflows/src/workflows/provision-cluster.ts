@@ -3,6 +3,7 @@ import type { ProvisionClusterInput, ProvisionClusterResult } from "@platforma/c
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
 import { failureReason } from "./failure-reason.ts";
+import { recordOrderState } from "./order-state.ts";
 
 const db = proxyActivities<Activities>(DB_STEP);
 const provider = proxyActivities<Activities>(PROVIDER_STEP);
@@ -22,7 +23,7 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
     await db.markOrderStep(input, "compute", "done");
     await db.completeClusterOrder(input);
     log.info("cluster provisioned", { orderId: input.orderId, clusterId: input.clusterId });
-    return { state: "completed" };
+    return recordOrderState({ state: "completed" });
   } catch (err) {
     const { reason, message } = failureReason(err);
     log.warn("cluster provisioning failed", { orderId: input.orderId, reason });
@@ -30,6 +31,6 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
       if (allocated) await provider.releaseClusterCapacity(input);
       await db.failClusterOrder(input, reason, message);
     });
-    return { state: "failed", reason };
+    return recordOrderState({ state: "failed", reason });
   }
 }

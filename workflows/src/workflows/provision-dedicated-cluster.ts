@@ -7,6 +7,7 @@ import type {
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
 import { failureReason } from "./failure-reason.ts";
+import { recordOrderState } from "./order-state.ts";
 
 const db = proxyActivities<Activities>(DB_STEP);
 const provider = proxyActivities<Activities>(PROVIDER_STEP);
@@ -55,7 +56,7 @@ export async function provisionDedicatedCluster(
       () => provider.deregisterDedicatedCluster(input),
     );
     log.info("dedicated cluster provisioned", { orderId: input.orderId, clusterId: input.clusterId });
-    return { state: "completed" };
+    return recordOrderState({ state: "completed" });
   } catch (err) {
     const { reason, message } = isCancellation(err)
       ? { reason: "cancelled", message: "the order was cancelled" }
@@ -68,6 +69,6 @@ export async function provisionDedicatedCluster(
       }
       await db.compensateClusterOrder(input, reason, message);
     });
-    return { state: "failed", reason };
+    return recordOrderState({ state: "failed", reason }, "compensated");
   }
 }

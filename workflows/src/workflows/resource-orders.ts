@@ -3,6 +3,7 @@ import type { ResourceOrderInput, ResourceOrderResult } from "@platforma/contrac
 import type { Activities } from "../activities/index.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
 import { failureReason } from "./failure-reason.ts";
+import { recordOrderState } from "./order-state.ts";
 
 const db = proxyActivities<Activities>(DB_STEP);
 const provider = proxyActivities<Activities>(PROVIDER_STEP);
@@ -13,7 +14,7 @@ export async function provisionResource(input: ResourceOrderInput): Promise<Reso
     await db.markOrderStep(input, "provision", "running");
     await provider.provisionResource(input);
     await db.completeResourceProvisioning(input);
-    return { state: "completed" };
+    return recordOrderState({ state: "completed" });
   } catch (err) {
     const { reason, message } = failureReason(err);
     log.warn("resource provisioning failed", { orderId: input.orderId, kind: input.kind, reason });
@@ -22,7 +23,7 @@ export async function provisionResource(input: ResourceOrderInput): Promise<Reso
       await provider.releaseResource(input);
       await db.failResourceProvisioning(input, reason, message);
     });
-    return { state: "failed", reason };
+    return recordOrderState({ state: "failed", reason });
   }
 }
 
@@ -31,5 +32,5 @@ export async function deprovisionResource(input: ResourceOrderInput): Promise<Re
   await db.markOrderStep(input, "deprovision", "running");
   await provider.releaseResource(input);
   await db.completeResourceDeletion(input);
-  return { state: "completed" };
+  return recordOrderState({ state: "completed" });
 }

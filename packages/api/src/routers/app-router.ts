@@ -30,6 +30,12 @@ import { inviteUserProcedure } from "./users/invite.ts";
 import { listUsersProcedure } from "./users/list.ts";
 import { removeUserProcedure } from "./users/remove.ts";
 import { updateUserRolesProcedure } from "./users/update-roles.ts";
+import { suspendTenantProcedure } from "./tenants/suspend.ts";
+import { resumeTenantProcedure } from "./tenants/resume.ts";
+import { archiveTenantProcedure } from "./tenants/archive.ts";
+import { restoreTenantProcedure } from "./tenants/restore.ts";
+import { requestTenantDeletionProcedure } from "./tenants/request-deletion.ts";
+import { cancelTenantDeletionProcedure } from "./tenants/cancel-deletion.ts";
 import { subscribeEventsProcedure } from "./events/subscribe.ts";
 
 export const appRouter = router({
@@ -39,6 +45,12 @@ export const appRouter = router({
     get: getTenantProcedure,
     list: listTenantsProcedure,
     updateQuotas: updateTenantQuotasProcedure,
+    suspend: suspendTenantProcedure,
+    resume: resumeTenantProcedure,
+    archive: archiveTenantProcedure,
+    restore: restoreTenantProcedure,
+    requestDeletion: requestTenantDeletionProcedure,
+    cancelDeletion: cancelTenantDeletionProcedure,
   }),
   clusters: router({
     create: createClusterProcedure,

@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
+import type { ClusterId, DedicatedSpec, OrderId, TenantId } from "@platforma/contracts";
 import { tenantIdColumn, tenantPolicy, timestamps } from "./tenant-table.ts";
 
 export const CLUSTER_STATES = ["provisioning", "ready", "failed", "deleting", "deleted"] as const;
@@ -7,20 +7,7 @@ export type ClusterState = (typeof CLUSTER_STATES)[number];
 export const PLACEMENTS = ["shared", "dedicated"] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
-export interface FirewallRule {
-  direction: "ingress" | "egress";
-  protocol: "tcp" | "udp" | "icmp" | "any";
-  ports?: { from: number; to: number };
-  cidr: string;
-  action: "allow" | "deny";
-  description?: string;
-}
-
-export interface DedicatedSpec {
-  nodes: number;
-  network: { cidr: string; firewallRules: FirewallRule[] };
-  storage: { backend: "ceph" | "nvme"; sizeTb: number };
-}
+export type { DedicatedSpec, FirewallRule } from "@platforma/contracts";
 
 export const clusters = pgTable(
   "clusters",

@@ -101,43 +101,15 @@ export async function completeClusterOrder(
   });
 }
 
-/** Fails the order and gives back exactly the quota it reserved. */
-export async function failClusterOrder(
-  db: AppDb,
-  ref: ClusterOrderRef & { reason: string; message: string },
-): Promise<void> {
-  await withTenant(db, ref.tenantId, async (tx) => {
-    const order = await lockOrder(tx, ref.orderId);
-    if (FINAL_STATES.has(order.state)) return;
-    const now = new Date();
-    await tx.update(clusters).set({ state: "failed", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
-    await tx
-      .update(orders)
-      .set({ state: "failed", errorReason: ref.reason, errorMessage: ref.message, updatedAt: now })
-      .where(eq(orders.id, ref.orderId));
-    await releaseQuota(tx, ref.tenantId, order.reserved);
-    await appendEvent(tx, ref.tenantId, "cluster.failed.v1", {
-      clusterId: ref.clusterId,
-      orderId: ref.orderId,
-      reason: ref.reason,
-    });
-    await appendEvent(tx, ref.tenantId, "order.failed.v1", {
-      orderId: ref.orderId,
-      workflowId: order.workflowId,
-      kind: order.kind,
-      reason: ref.reason,
-      message: ref.message,
-    });
-  });
-}
-
 /**
- * Undoes a dedicated cluster order after its saga compensated: the cluster fails, its network is
- * gone, and the order gives back exactly what it reserved.
+ * Ends a cluster order that did not complete: the cluster fails, its network (if any) is gone,
+ * and the order gives back exactly the quota it reserved. `failed` for a single-step order,
+ * `compensated` when a saga undid its steps.
  */
-export async function compensateClusterOrder(
+async function endClusterOrder(
   db: AppDb,
   ref: ClusterOrderRef & { reason: string; message: string },
+  outcome: "failed" | "compensated",
 ): Promise<void> {
   await withTenant(db, ref.tenantId, async (tx) => {
     const order = await lockOrder(tx, ref.orderId);
@@ -150,7 +122,7 @@ export async function compensateClusterOrder(
       .where(and(eq(networks.clusterId, ref.clusterId), ne(networks.state, "deleted")));
     await tx
       .update(orders)
-      .set({ state: "compensated", errorReason: ref.reason, errorMessage: ref.message, updatedAt: now })
+      .set({ state: outcome, errorReason: ref.reason, errorMessage: ref.message, updatedAt: now })
       .where(eq(orders.id, ref.orderId));
     await releaseQuota(tx, ref.tenantId, order.reserved);
     await appendEvent(tx, ref.tenantId, "cluster.failed.v1", {
@@ -158,7 +130,7 @@ export async function compensateClusterOrder(
       orderId: ref.orderId,
       reason: ref.reason,
     });
-    await appendEvent(tx, ref.tenantId, "order.compensated.v1", {
+    await appendEvent(tx, ref.tenantId, outcome === "failed" ? "order.failed.v1" : "order.compensated.v1", {
       orderId: ref.orderId,
       workflowId: order.workflowId,
       kind: order.kind,
@@ -167,6 +139,14 @@ export async function compensateClusterOrder(
     });
   });
 }
+
+export const failClusterOrder = (db: AppDb, ref: ClusterOrderRef & { reason: string; message: string }) =>
+  endClusterOrder(db, ref, "failed");
+
+export const compensateClusterOrder = (
+  db: AppDb,
+  ref: ClusterOrderRef & { reason: string; message: string },
+) => endClusterOrder(db, ref, "compensated");
 
 /** Completes an order that has no resource of its own to finish (e.g. a firewall change). */
 export async function completeOrder(db: AppDb, tenantId: TenantId, orderId: OrderId): Promise<void> {

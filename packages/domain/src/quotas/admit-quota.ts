@@ -8,7 +8,7 @@ import {
 } from "@platforma/contracts";
 import { tenantQuotas, type Tx } from "@platforma/db";
 
-function entries(request: QuotaRequest): [QuotaName, number][] {
+export function quotaEntries(request: QuotaRequest): [QuotaName, number][] {
   return (Object.entries(request) as [QuotaName, number][])
     .filter(([, n]) => n > 0)
     .sort(([a], [b]) => a.localeCompare(b));
@@ -20,7 +20,7 @@ function entries(request: QuotaRequest): [QuotaName, number][] {
  * While the caller's transaction is open, no concurrent admission can read the same rows.
  */
 async function lockAndCheck(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<QuotaViolation[]> {
-  const wanted = entries(request);
+  const wanted = quotaEntries(request);
   if (wanted.length === 0) return [];
   const rows = await tx
     .select({ quota: tenantQuotas.quota, limit: tenantQuotas.limit, used: tenantQuotas.used })
@@ -36,11 +36,18 @@ async function lockAndCheck(tx: Tx, tenantId: TenantId, request: QuotaRequest): 
     )
     .orderBy(tenantQuotas.quota)
     .for("update");
+  return violationsOf(rows, wanted);
+}
+
+/** One violation per requested quota that would go over its limit; a missing row means limit 0. */
+export function violationsOf(
+  rows: { quota: QuotaName; limit: number; used: number }[],
+  wanted: [QuotaName, number][],
+): QuotaViolation[] {
   const byName = new Map(rows.map((r) => [r.quota, r]));
   const violations: QuotaViolation[] = [];
   for (const [quota, requested] of wanted) {
     const row = byName.get(quota);
-    // A missing row means the tenant was never given this quota: nothing fits.
     const limit = row?.limit ?? 0;
     const used = row?.used ?? 0;
     if (used + requested > limit) violations.push({ quota, limit, used, requested });
@@ -59,7 +66,7 @@ export async function admitQuota(tx: Tx, tenantId: TenantId, request: QuotaReque
       violations,
     });
   }
-  for (const [quota, n] of entries(request)) {
+  for (const [quota, n] of quotaEntries(request)) {
     await tx
       .update(tenantQuotas)
       .set({ used: sql`${tenantQuotas.used} + ${n}`, updatedAt: new Date() })
@@ -69,7 +76,7 @@ export async function admitQuota(tx: Tx, tenantId: TenantId, request: QuotaReque
 
 /** Gives back what an admission took. Never drops below zero. */
 export async function releaseQuota(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<void> {
-  for (const [quota, n] of entries(request)) {
+  for (const [quota, n] of quotaEntries(request)) {
     await tx
       .update(tenantQuotas)
       .set({ used: sql`greatest(${tenantQuotas.used} - ${n}, 0)`, updatedAt: new Date() })

@@ -7,6 +7,7 @@ import {
   type TenantId,
 } from "@platforma/contracts";
 import { tenantQuotas, withTenant, type AppDb } from "@platforma/db";
+import { quotaEntries, violationsOf } from "./admit-quota.ts";
 
 export interface QuotaUsage {
   quota: QuotaName;
@@ -33,7 +34,7 @@ export async function checkQuota(
   tenantId: TenantId,
   request: QuotaRequest,
 ): Promise<{ fits: boolean; violations: QuotaViolation[] }> {
-  const wanted = (Object.entries(request) as [QuotaName, number][]).filter(([, n]) => n > 0);
+  const wanted = quotaEntries(request);
   if (wanted.length === 0) return { fits: true, violations: [] };
   const rows = await withTenant(db, tenantId, (tx) =>
     tx
@@ -49,13 +50,6 @@ export async function checkQuota(
         ),
       ),
   );
-  const byName = new Map(rows.map((r) => [r.quota, r]));
-  const violations = wanted
-    .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([quota, requested]) => {
-      const limit = byName.get(quota)?.limit ?? 0;
-      const used = byName.get(quota)?.used ?? 0;
-      return used + requested > limit ? [{ quota, limit, used, requested }] : [];
-    });
+  const violations = violationsOf(rows, wanted);
   return { fits: violations.length === 0, violations };
 }

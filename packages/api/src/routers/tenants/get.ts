@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { idSchema } from "@platforma/contracts";
-import { getTenant } from "@platforma/domain";
+import { getTenantDetails } from "@platforma/domain";
 import { operatorProcedure } from "../../trpc.ts";
 
+/** The tenant with its state, reason, pending purge date and the lifecycle transition in progress. */
 export const getTenantProcedure = operatorProcedure
   .meta({ scopes: ["platform:admin"] })
   .input(z.strictObject({ tenantId: idSchema("tenant") }))
-  .query(({ ctx, input }) => getTenant(ctx.deps.systemDb, input.tenantId));
+  .query(({ ctx, input }) => getTenantDetails(ctx.deps, input.tenantId));
