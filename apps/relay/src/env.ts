@@ -17,6 +17,9 @@ const envSchema = z.object({
   // Topics the relay creates; omitted: the broker's defaults (3 and 2 on a production cluster).
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).optional(),
+  /** Published events are kept this long in the outbox (subscription resumes reach back this far); 0 keeps them forever. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(0).default(168),
+  OUTBOX_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
   LOG_LEVEL: envFields.logLevel,
 });
 

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { pino } from "pino";
 import { createSystemDb } from "@platforma/db";
-import { createRelay, ensureTopics } from "@platforma/events";
+import { createRelay, ensureTopics, pruneOutbox } from "@platforma/events";
 import { loadEnv } from "./env.ts";
 
 const env = loadEnv();
@@ -43,12 +43,25 @@ const relay = createRelay({
 });
 relay.start();
 
+// Published rows have done their job; keeping them bounded keeps the relay's scans and the table small.
+const pruner =
+  env.OUTBOX_RETENTION_HOURS > 0
+    ? setInterval(() => {
+        const publishedBefore = new Date(Date.now() - env.OUTBOX_RETENTION_HOURS * 3600 * 1000);
+        pruneOutbox(system.db, { publishedBefore }).then(
+          (deleted) => deleted > 0 && logger.info({ deleted }, "pruned published outbox rows"),
+          (error: unknown) => logger.warn({ err: error }, "outbox pruning failed; will retry"),
+        );
+      }, env.OUTBOX_PRUNE_INTERVAL_SECONDS * 1000)
+    : undefined;
+
 let shuttingDown = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, "shutting down");
   try {
+    clearInterval(pruner);
     await relay.stop();
     await system.close();
     process.exit(0);

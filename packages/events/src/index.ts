@@ -7,3 +7,4 @@ export * from "./invalid-event-error.ts";
 export * from "./parse-event-message.ts";
 export * from "./recent-ids.ts";
 export * from "./event-consumer.ts";
+export * from "./prune-outbox.ts";
