@@ -1,9 +1,12 @@
 import type { ConsumedEvent } from "@platforma/events";
 
-/** `tenants/<tenant_id>/audit/<yyyy-mm-dd>/<event id>.json`, dated by when the event happened (UTC). */
+/**
+ * `audit/<yyyy-mm-dd>/<event id>.json` inside the tenant's prefix (the store adds
+ * `tenants/<tenant_id>/`), dated by when the event happened (UTC).
+ */
 export function auditKey(event: ConsumedEvent): string {
   const day = event.time.toISOString().slice(0, 10);
-  return `tenants/${event.tenantId}/audit/${day}/${event.id}.json`;
+  return `audit/${day}/${event.id}.json`;
 }
 
 /** The audit object: the event as a structured-mode CloudEvent, plus where it was read from. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId, TOPICS } from "@platforma/contracts";
 import { ensureTopics, silentLogger, toEventMessage, type EventConsumer } from "@platforma/events";
 import { startGroupAtEnd } from "@platforma/events/testing";
-import { createFilesystemWriter } from "./filesystem-writer.ts";
+import { createObjectStore } from "@platforma/storage";
 import { runAudit } from "./run-audit.ts";
 
 const brokers = (process.env["KAFKA_BROKERS"] ?? "").split(",");
@@ -24,7 +24,7 @@ beforeAll(async () => {
   audit = runAudit({
     brokers,
     groupId,
-    writer: createFilesystemWriter(root),
+    store: await createObjectStore({ driver: "filesystem", dir: root }),
     logger: { ...silentLogger, warn: (obj) => warnings.push(obj) },
   });
 }, 60_000);

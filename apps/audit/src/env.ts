@@ -1,12 +1,14 @@
 import { z } from "zod";
-import { envFields, loadEnv as load } from "@platforma/config";
+import { envFields, loadEnv as load, storageEnvFields, storageEnvIsComplete } from "@platforma/config";
 
-const envSchema = z.object({
-  KAFKA_BROKERS: envFields.kafkaBrokers,
-  AUDIT_GROUP_ID: z.string().min(1).default("platforma-audit"),
-  AUDIT_DIR: z.string().min(1).default(".local/audit"),
-  LOG_LEVEL: envFields.logLevel,
-});
+const envSchema = z
+  .object({
+    KAFKA_BROKERS: envFields.kafkaBrokers,
+    AUDIT_GROUP_ID: z.string().min(1).default("platforma-audit"),
+    ...storageEnvFields,
+    LOG_LEVEL: envFields.logLevel,
+  })
+  .refine(...storageEnvIsComplete);
 
 export type AuditEnv = z.infer<typeof envSchema>;
 

@@ -1,11 +1,12 @@
 import { createEventConsumer, type EventConsumer, type Logger } from "@platforma/events";
 import { auditKey, auditRecord } from "./audit-record.ts";
-import type { ObjectWriter } from "./object-writer.ts";
+import type { TenantObjectStore } from "@platforma/storage";
 
 export interface AuditOptions {
   brokers: readonly string[];
   groupId: string;
-  writer: ObjectWriter;
+  /** Tenant-prefixed object storage; a put of an existing key replaces it, so a redelivery is harmless. */
+  store: Pick<TenantObjectStore, "put">;
   logger: Logger;
 }
 
@@ -22,7 +23,7 @@ export function runAudit(options: AuditOptions): EventConsumer {
     clientId: "platforma-audit",
     logger,
     handler: async (event) => {
-      await options.writer.put(auditKey(event), auditRecord(event));
+      await options.store.put(event.tenantId, auditKey(event), auditRecord(event), "application/json");
     },
     onInvalid: (error) => {
       logger.warn(

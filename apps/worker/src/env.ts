@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from "@platforma/contracts";
-import { envFields, loadEnv as load } from "@platforma/config";
-import type { ObjectStoreConfig } from "@platforma/storage";
+import { envFields, loadEnv as load, storageEnvFields, storageEnvIsComplete } from "@platforma/config";
 
 /** `name=value,name=value` into a record, each value parsed by `value`. */
 const opList = <V extends z.ZodType>(value: V) =>
@@ -47,34 +46,14 @@ const envSchema = z
       .min(0)
       .max(MAX_RETENTION_DAYS)
       .default(DEFAULT_RETENTION_DAYS),
-    /** Tenant objects (archives): `filesystem` under STORAGE_DIR, or `s3`. */
-    STORAGE_DRIVER: z.enum(["filesystem", "s3"]).default("filesystem"),
-    STORAGE_DIR: z.string().min(1).default(".local/data/objects"),
-    S3_ENDPOINT: z.url().optional(),
-    S3_REGION: z.string().min(1).default("us-east-1"),
-    S3_BUCKET: z.string().min(3).optional(),
-    S3_ACCESS_KEY_ID: z.string().optional(),
-    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    /** Tenant objects (archives). */
+    ...storageEnvFields,
   })
-  .refine((e) => e.STORAGE_DRIVER !== "s3" || e.S3_BUCKET, {
-    message: "STORAGE_DRIVER=s3 needs S3_BUCKET",
-    path: ["S3_BUCKET"],
-  });
+  .refine(...storageEnvIsComplete);
 
 export type WorkerEnv = z.infer<typeof envSchema>;
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env): WorkerEnv =>
   load("worker", envSchema, source);
 
-/** The object store the environment selects. */
-export function objectStoreConfig(env: WorkerEnv): ObjectStoreConfig {
-  if (env.STORAGE_DRIVER === "filesystem") return { driver: "filesystem", dir: env.STORAGE_DIR };
-  return {
-    driver: "s3",
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    bucket: env.S3_BUCKET ?? "",
-    accessKeyId: env.S3_ACCESS_KEY_ID,
-    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-  };
-}
+export { objectStoreConfig } from "@platforma/config";

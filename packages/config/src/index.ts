@@ -32,3 +32,4 @@ export function loadEnv<S extends z.ZodType>(
   }
   return result.data;
 }
+export * from "./storage-env.ts";
