@@ -6,10 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
-bash scripts/install-node.sh
-pnpm install --frozen-lockfile --reporter=silent
-bash scripts/services.sh up
-eval "$(bash scripts/services.sh env)"
+prepare_stack
 export KAFKA_LIBS="${KAFKA_LIBS:-$(ls -d "$PLATFORMA_TOOLS"/kafka-*/libs 2>/dev/null | head -1)}"
 
 node bench/src/relay-main.ts "$@"

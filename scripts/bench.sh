@@ -7,11 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
-bash scripts/install-node.sh
-log "installing dependencies"
-pnpm install --frozen-lockfile --reporter=silent
-bash scripts/services.sh up
-eval "$(bash scripts/services.sh env)"
+prepare_stack
 
 log "benchmarks"
 node bench/src/main.ts "$@"

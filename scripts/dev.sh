@@ -5,10 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
-bash scripts/install-node.sh
-pnpm install --frozen-lockfile --reporter=silent
-bash scripts/services.sh up
-eval "$(bash scripts/services.sh env)"
+prepare_stack
 
 log "applying migrations and seeding the inventory"
 node packages/db/src/migrate-cli.ts >/dev/null

@@ -44,3 +44,13 @@ wait_for_port() {
   log "$name did not open $host:$port within ${timeout}s"
   return 1
 }
+
+# What the run, test and bench commands share: install what is missing, install dependencies,
+# start the services (or use the configured ones) and export their addresses into this shell.
+prepare_stack() {
+  bash "$ROOT/scripts/install-node.sh"
+  log "installing dependencies"
+  (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+  bash "$ROOT/scripts/services.sh" up
+  eval "$(bash "$ROOT/scripts/services.sh" env)"
+}

@@ -60,6 +60,16 @@ describe("bad input gets a typed error, never a 500", () => {
     await stack?.close();
   });
 
+  const okStorage = { backend: "ceph", sizeTb: 1 };
+  const dedicatedCase = (dedicated: unknown): [string, "mutation", unknown] => [
+    "clusters.create",
+    "mutation",
+    { name: "d", region: "eu-central-1", placement: "dedicated", dedicated },
+  ];
+  /** A dedicated cluster whose only fault is one firewall rule. */
+  const ruleCase = (rule: unknown) =>
+    dedicatedCase({ nodes: 1, storage: okStorage, network: { firewallRules: [rule] } });
+
   const tenantCases: [string, "query" | "mutation", unknown][] = [
     ["clusters.create", "mutation", {}],
     ["clusters.create", "mutation", null],
@@ -160,189 +170,51 @@ describe("bad input gets a typed error, never a 500", () => {
     ["quotas.check", "query", { request: { max_gpus: 1 } }],
     ["quotas.check", "query", { request: { max_cpu_cores: 2.5 } }],
     ["quotas.check", "query", {}],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 0, storage: { backend: "ceph", sizeTb: 1 } },
+    dedicatedCase({ nodes: 0, storage: okStorage }),
+    dedicatedCase({ nodes: 1.5, storage: okStorage }),
+    dedicatedCase({ nodes: 1, storage: { backend: "ceph", sizeTb: -1 } }),
+    dedicatedCase({ nodes: 1, storage: { backend: "tape", sizeTb: 1 } }),
+    dedicatedCase({ nodes: 1, storage: okStorage, network: { cidr: "8.8.8.0/24" } }),
+    dedicatedCase({ nodes: 1, storage: okStorage, network: { cidr: "10.0.0.1/16" } }),
+    ruleCase({
+      direction: "ingress",
+      protocol: "icmp",
+      ports: { from: 1, to: 2 },
+      cidr: "0.0.0.0/0",
+      action: "allow",
+    }),
+    ruleCase({
+      direction: "ingress",
+      protocol: "tcp",
+      ports: { from: 0, to: 70000 },
+      cidr: "0.0.0.0/0",
+      action: "allow",
+    }),
+    ruleCase({
+      direction: "ingress",
+      protocol: "tcp",
+      ports: { from: 90, to: 80 },
+      cidr: "0.0.0.0/0",
+      action: "allow",
+    }),
+    ruleCase({ direction: "sideways", protocol: "tcp", cidr: "999.0.0.0/8", action: "allow" }),
+    dedicatedCase({
+      nodes: 1,
+      storage: okStorage,
+      network: {
+        firewallRules: Array.from({ length: 201 }, () => ({
+          direction: "ingress",
+          protocol: "any",
+          cidr: "0.0.0.0/0",
+          action: "allow",
+        })),
       },
-    ],
+    }),
+    dedicatedCase({ nodes: 1, storage: okStorage, gpus: 4 }),
     [
       "clusters.create",
       "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 1.5, storage: { backend: "ceph", sizeTb: 1 } },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 1, storage: { backend: "ceph", sizeTb: -1 } },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 1, storage: { backend: "tape", sizeTb: 1 } },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 1, storage: { backend: "ceph", sizeTb: 1 }, network: { cidr: "8.8.8.0/24" } },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 1, storage: { backend: "ceph", sizeTb: 1 }, network: { cidr: "10.0.0.1/16" } },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: {
-          nodes: 1,
-          storage: { backend: "ceph", sizeTb: 1 },
-          network: {
-            firewallRules: [
-              {
-                direction: "ingress",
-                protocol: "icmp",
-                ports: { from: 1, to: 2 },
-                cidr: "0.0.0.0/0",
-                action: "allow",
-              },
-            ],
-          },
-        },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: {
-          nodes: 1,
-          storage: { backend: "ceph", sizeTb: 1 },
-          network: {
-            firewallRules: [
-              {
-                direction: "ingress",
-                protocol: "tcp",
-                ports: { from: 0, to: 70000 },
-                cidr: "0.0.0.0/0",
-                action: "allow",
-              },
-            ],
-          },
-        },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: {
-          nodes: 1,
-          storage: { backend: "ceph", sizeTb: 1 },
-          network: {
-            firewallRules: [
-              {
-                direction: "ingress",
-                protocol: "tcp",
-                ports: { from: 90, to: 80 },
-                cidr: "0.0.0.0/0",
-                action: "allow",
-              },
-            ],
-          },
-        },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: {
-          nodes: 1,
-          storage: { backend: "ceph", sizeTb: 1 },
-          network: {
-            firewallRules: [{ direction: "sideways", protocol: "tcp", cidr: "999.0.0.0/8", action: "allow" }],
-          },
-        },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: {
-          nodes: 1,
-          storage: { backend: "ceph", sizeTb: 1 },
-          network: {
-            firewallRules: Array.from({ length: 201 }, () => ({
-              direction: "ingress",
-              protocol: "any",
-              cidr: "0.0.0.0/0",
-              action: "allow",
-            })),
-          },
-        },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      {
-        name: "d",
-        region: "eu-central-1",
-        placement: "dedicated",
-        dedicated: { nodes: 1, storage: { backend: "ceph", sizeTb: 1 }, gpus: 4 },
-      },
-    ],
-    [
-      "clusters.create",
-      "mutation",
-      { name: "d", region: "eu-central-1", dedicated: { nodes: 1, storage: { backend: "ceph", sizeTb: 1 } } },
+      { name: "d", region: "eu-central-1", dedicated: { nodes: 1, storage: okStorage } },
     ],
     ["clusters.delete", "mutation", { clusterId: "ord_aaaaaaaaaaaaaaaaaaaa" }],
     ["orders.cancel", "mutation", { orderId: "cls_aaaaaaaaaaaaaaaaaaaa" }],

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import { Consumer, stringDeserializers, type Message } from "@platformatic/kafka";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,6 +16,7 @@ import { createSystemDb, outbox, runMigrations, type DbHandle, type SystemDb } f
 import type { Logger } from "./logger.ts";
 import { createEventProducer, type EventProducer } from "./producer.ts";
 import { createRelay, type Relay } from "./relay.ts";
+import { readTopicsToEnd, type TopicMessage } from "./testing/read-topics.ts";
 import { ensureTopics } from "./topics.ts";
 
 function requireEnv(name: string): string {
@@ -28,7 +28,7 @@ function requireEnv(name: string): string {
 const brokers = requireEnv("KAFKA_BROKERS").split(",");
 type Row = typeof outbox.$inferSelect;
 type NewRow = typeof outbox.$inferInsert;
-type Received = Message<string, string, string, string>;
+type Received = TopicMessage;
 
 let system: DbHandle<SystemDb>;
 let producer: EventProducer;
@@ -78,53 +78,10 @@ async function drainUntilPublished(ids: string[], timeoutMs = 30_000): Promise<R
   }
 }
 
-/**
- * Reads the topics from the beginning up to their high watermarks as of the call, keeping the
- * messages whose key passes `keep`. Reading to the watermark rather than to an expected count is
- * what lets a duplicate show up.
- */
+/** What the topics hold for the keys `keep` accepts, read to their high watermarks (duplicates show). */
 async function readTopics(topics: string[], keep: (key: string) => boolean): Promise<Received[]> {
-  const consumer = new Consumer({
-    groupId: `relay-int-test-${randomUUID()}`,
-    clientId: "relay-int-test",
-    bootstrapBrokers: brokers,
-    deserializers: stringDeserializers,
-    autocommit: false,
-    maxWaitTime: 200,
-  });
-  try {
-    const [latest, earliest] = await Promise.all([
-      consumer.listOffsets({ topics }),
-      consumer.listOffsets({ topics, timestamp: -2n }),
-    ]);
-    const lastOffset = new Map<string, bigint>();
-    for (const [topic, highWatermarks] of latest) {
-      highWatermarks.forEach((highWatermark, partition) => {
-        const low = earliest.get(topic)?.[partition] ?? 0n;
-        if (highWatermark > low) lastOffset.set(`${topic}:${partition}`, highWatermark - 1n);
-      });
-    }
-    const kept: Received[] = [];
-    if (lastOffset.size === 0) return kept;
-
-    const stream = await consumer.consume({ topics, mode: "earliest", autocommit: false, maxWaitTime: 200 });
-    const timeout = setTimeout(() => void stream.close(), 30_000);
-    try {
-      for await (const message of stream) {
-        if (message.key !== undefined && keep(message.key)) kept.push(message);
-        const partitionKey = `${message.topic}:${message.partition}`;
-        const last = lastOffset.get(partitionKey);
-        if (last !== undefined && message.offset >= last) lastOffset.delete(partitionKey);
-        if (lastOffset.size === 0) break;
-      }
-    } finally {
-      clearTimeout(timeout);
-    }
-    expect(lastOffset.size, "consumer reached the high watermark of every partition").toBe(0);
-    return kept;
-  } finally {
-    await consumer.close(true);
-  }
+  const messages = await readTopicsToEnd(brokers, topics);
+  return messages.filter((message) => message.key !== undefined && keep(message.key));
 }
 
 describe("outbox relay", () => {

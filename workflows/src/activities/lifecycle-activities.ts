@@ -1,12 +1,5 @@
 import { heartbeat, sleep } from "@temporalio/activity";
-import { ApplicationFailure } from "@temporalio/common";
-import {
-  DomainError,
-  type LifecycleCommand,
-  type TenantId,
-  type TransitionOutcome,
-} from "@platforma/contracts";
-import type { AppDb, SystemDb } from "@platforma/db";
+import { type LifecycleCommand, type TenantId, type TransitionOutcome } from "@platforma/contracts";
 import {
   applyTenantTransition,
   completeTenantPurge,
@@ -24,26 +17,15 @@ import {
   type ComputeReleased,
   type PurgeReport,
 } from "@platforma/domain";
-import type { ProviderDriver } from "@platforma/providers";
-import type { TenantObjectStore } from "@platforma/storage";
-
-export interface LifecycleActivityDeps {
-  db: AppDb;
-  systemDb: SystemDb;
-  provider: ProviderDriver;
-  store: TenantObjectStore;
-  /** Platform default retention for deletions (TENANT_RETENTION_DAYS). */
-  defaultRetentionDays: number;
-  /** How long one attempt waits for the relay to publish the tenant's events before it retries. */
-  outboxWaitMs?: number;
-}
+import type { ActivityDeps } from "./index.ts";
+import { finalIfDomain } from "./provider-call.ts";
 
 /**
  * Activities of the tenant lifecycle workflow. All of them are idempotent: the transition checks
  * the state version, the archive overwrites its own keys, releases go by request key, and the
  * purge's deletes find nothing the second time.
  */
-export function createLifecycleActivities(deps: LifecycleActivityDeps) {
+export function createLifecycleActivities(deps: ActivityDeps) {
   const { db, systemDb, provider, store } = deps;
   return {
     async applyTenantTransition(
@@ -59,15 +41,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           at: new Date(context.at),
         });
       } catch (err) {
-        if (err instanceof DomainError) {
-          throw ApplicationFailure.create({
-            message: err.message,
-            type: err.reason,
-            nonRetryable: true,
-            details: [err.details],
-          });
-        }
-        throw err;
+        throw finalIfDomain(err);
       }
     },
 

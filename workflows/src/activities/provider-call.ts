@@ -17,16 +17,24 @@ export async function providerCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof DomainError) {
-      throw ApplicationFailure.create({
-        message: err.message,
-        type: err.reason,
-        nonRetryable: true,
-        cause: err,
-      });
-    }
-    throw err;
+    throw finalIfDomain(err);
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * A domain failure is not fixed by retrying: it becomes a non-retryable failure whose type is the
+ * error reason (its details ride along), for the workflow to record. Anything else is returned as
+ * is, to be retried.
+ */
+export function finalIfDomain(err: unknown): unknown {
+  if (!(err instanceof DomainError)) return err;
+  return ApplicationFailure.create({
+    message: err.message,
+    type: err.reason,
+    nonRetryable: true,
+    details: [err.details],
+    cause: err,
+  });
 }

@@ -15,14 +15,19 @@ export function quotaEntries(request: QuotaRequest): [QuotaName, number][] {
 }
 
 /**
- * Locks the tenant's quota rows that `request` touches and returns what would be violated.
- * Rows are locked in name order, so two admissions touching several quotas cannot deadlock.
- * While the caller's transaction is open, no concurrent admission can read the same rows.
+ * What `request` would violate against the tenant's quotas. With `lock`, the rows it touches stay
+ * locked until the caller's transaction ends, taken in name order so two admissions touching
+ * several quotas cannot deadlock; no concurrent admission can read them meanwhile.
  */
-async function lockAndCheck(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<QuotaViolation[]> {
+export async function quotaViolations(
+  tx: Tx,
+  tenantId: TenantId,
+  request: QuotaRequest,
+  opts: { lock: boolean },
+): Promise<QuotaViolation[]> {
   const wanted = quotaEntries(request);
   if (wanted.length === 0) return [];
-  const rows = await tx
+  const query = tx
     .select({ quota: tenantQuotas.quota, limit: tenantQuotas.limit, used: tenantQuotas.used })
     .from(tenantQuotas)
     .where(
@@ -34,13 +39,12 @@ async function lockAndCheck(tx: Tx, tenantId: TenantId, request: QuotaRequest): 
         ),
       ),
     )
-    .orderBy(tenantQuotas.quota)
-    .for("update");
-  return violationsOf(rows, wanted);
+    .orderBy(tenantQuotas.quota);
+  return violationsOf(opts.lock ? await query.for("update") : await query, wanted);
 }
 
 /** One violation per requested quota that would go over its limit; a missing row means limit 0. */
-export function violationsOf(
+function violationsOf(
   rows: { quota: QuotaName; limit: number; used: number }[],
   wanted: [QuotaName, number][],
 ): QuotaViolation[] {
@@ -60,7 +64,7 @@ export function violationsOf(
  * nothing. Throws `quota_exceeded` with one violation per exceeded quota.
  */
 export async function admitQuota(tx: Tx, tenantId: TenantId, request: QuotaRequest): Promise<void> {
-  const violations = await lockAndCheck(tx, tenantId, request);
+  const violations = await quotaViolations(tx, tenantId, request, { lock: true });
   if (violations.length > 0) {
     throw new DomainError("quota_exceeded", `quota exceeded: ${violations.map((v) => v.quota).join(", ")}`, {
       violations,

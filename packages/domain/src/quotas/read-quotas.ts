@@ -1,4 +1,3 @@
-import { and, eq, inArray } from "drizzle-orm";
 import {
   QUOTA_NAMES,
   type QuotaName,
@@ -7,7 +6,7 @@ import {
   type TenantId,
 } from "@platforma/contracts";
 import { tenantQuotas, withTenant, type AppDb } from "@platforma/db";
-import { quotaEntries, violationsOf } from "./admit-quota.ts";
+import { quotaViolations } from "./admit-quota.ts";
 
 export interface QuotaUsage {
   quota: QuotaName;
@@ -34,22 +33,8 @@ export async function checkQuota(
   tenantId: TenantId,
   request: QuotaRequest,
 ): Promise<{ fits: boolean; violations: QuotaViolation[] }> {
-  const wanted = quotaEntries(request);
-  if (wanted.length === 0) return { fits: true, violations: [] };
-  const rows = await withTenant(db, tenantId, (tx) =>
-    tx
-      .select()
-      .from(tenantQuotas)
-      .where(
-        and(
-          eq(tenantQuotas.tenantId, tenantId),
-          inArray(
-            tenantQuotas.quota,
-            wanted.map(([q]) => q),
-          ),
-        ),
-      ),
+  const violations = await withTenant(db, tenantId, (tx) =>
+    quotaViolations(tx, tenantId, request, { lock: false }),
   );
-  const violations = violationsOf(rows, wanted);
   return { fits: violations.length === 0, violations };
 }
