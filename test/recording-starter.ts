@@ -15,7 +15,7 @@ export function recordingStarter(): WorkflowStarter & { started: Started[]; canc
     cancelled,
     async startOrderWorkflow(name, input) {
       started.push({ name, input });
-      return { workflowId: `order/${input.orderId}`, runId: "recorded" };
+      return { workflowId: `order/${input.orderId}` };
     },
     async cancelWorkflow(workflowId) {
       cancelled.push(workflowId);

@@ -15,6 +15,7 @@ import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb } from "@platforma/db";
 import {
+  createOrderStarter,
   createTenantAccessReader,
   createTenantLifecycleClient,
   createWorkflowStarter,
@@ -50,6 +51,10 @@ export interface StackOptions {
   logger?: Logger;
   /** Platform default retention of deleted tenants, in days (the worker's TENANT_RETENTION_DAYS). */
   retentionDays?: number;
+  /** Temporal address the API uses (e.g. through a TCP proxy); the worker always uses the real one. */
+  apiTemporalAddress?: string;
+  /** Run the API's order starter (sweeps committed orders whose workflow start is owed). Default: with Temporal. */
+  orderStarter?: boolean;
 }
 
 /** A second API process against the same database: its own tenant-state cache, nothing shared. */
@@ -119,7 +124,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   let temporal: Client | null = null;
   let workflows = opts.workflows;
   if (!workflows) {
-    connection = await Connection.connect({ address: testEnv.temporalAddress });
+    connection = await Connection.connect({ address: opts.apiTemporalAddress ?? testEnv.temporalAddress });
     temporal = new Client({ connection });
     workflows = createWorkflowStarter(temporal, { taskQueue });
   }
@@ -186,11 +191,17 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     eventPollIntervalMs: 50,
   };
   const server = await buildServer({ deps });
+  const orderStarter =
+    (opts.orderStarter ?? temporal !== null)
+      ? // Only this stack's tenants: another test file's orders belong to its own task queue.
+        createOrderStarter({ systemDb: system.db, workflows }, { intervalMs: 200, tenants: () => ownTenants })
+      : null;
   await server.listen({ host: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   const clientFor = (token: string) => createPlatformaClient({ url, token });
   const operator = clientFor(await signer.operatorToken());
   const replicas: ApiReplica[] = [];
+  const ownTenants: TenantId[] = [];
 
   return {
     url,
@@ -228,11 +239,13 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
         ...(t.quotas ? { quotas: t.quotas } : {}),
         ...(t.dedicatedEntitled ? { dedicatedEntitled: true } : {}),
       });
+      ownTenants.push(tenant.id);
       const token = await signer.tenantToken(tenant.id);
       return { tenantId: tenant.id, token, client: clientFor(token) };
     },
     async close() {
       await server.close();
+      await orderStarter?.stop();
       for (const r of replicas) await r.close();
       await relay?.stop();
       await stopWorker();

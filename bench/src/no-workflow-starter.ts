@@ -5,6 +5,6 @@ import type { WorkflowStarter } from "@platforma/domain";
  * benchmark measures the API's transaction, not provisioning. Their orders stay pending.
  */
 export const noWorkflowStarter: WorkflowStarter = {
-  startOrderWorkflow: async () => ({ workflowId: "not-started", runId: "not-started" }),
+  startOrderWorkflow: async () => ({ workflowId: "not-started" }),
   cancelWorkflow: async () => {},
 };

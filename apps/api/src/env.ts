@@ -19,6 +19,9 @@ const envSchema = z
     TENANT_STATE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(500),
     // How often an event subscription looks for the tenant's new events: its latency, and its cost.
     EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+    // How often the order starter looks for committed orders whose workflow start is still owed
+    // (Temporal was away, or a process died between commit and start): how fast they heal.
+    ORDER_STARTER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

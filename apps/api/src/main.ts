@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { createApiKeyVerifier, createCredentialVerifier, createJwtVerifier } from "@platforma/api";
 import { createDb, createSystemDb } from "@platforma/db";
 import {
+  createOrderStarter,
   createTenantAccessReader,
   createTenantLifecycleClient,
   createWorkflowStarter,
@@ -31,11 +32,12 @@ const keys = env.AUTH_JWKS_URL
   ? { jwksUrl: env.AUTH_JWKS_URL }
   : { jwks: JSON.parse(await readFile(env.AUTH_JWKS_FILE ?? "", "utf8")) as { keys: [] } };
 
+const workflows = createWorkflowStarter(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE });
 const server = await buildServer({
   deps: {
     db: app.db,
     systemDb: system.db,
-    workflows: createWorkflowStarter(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
+    workflows,
     lifecycle: createTenantLifecycleClient(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
     verifier: createCredentialVerifier({
       jwt: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
@@ -51,12 +53,23 @@ const server = await buildServer({
 const address = await server.listen({ host: env.HOST, port: env.PORT });
 logger.info({ address }, "api listening");
 
+// A committed order always gets its workflow, whatever happened to the request that placed it.
+const orderStarter = createOrderStarter(
+  { systemDb: system.db, workflows },
+  {
+    intervalMs: env.ORDER_STARTER_INTERVAL_MS,
+    onSweep: (r) => logger.info(r, "order starter started owed workflows"),
+    onError: (err) => logger.warn({ err }, "order starter sweep failed"),
+  },
+);
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
   await server.close();
+  await orderStarter.stop();
   await connection.close();
   await Promise.all([app.close(), system.close()]);
   process.exit(0);

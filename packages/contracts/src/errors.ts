@@ -16,6 +16,12 @@ export const ERROR_REASONS = {
   conflict: 409,
   invalid_transition: 409,
   capacity_unavailable: 409,
+  /** Something still runs on the resource (e.g. a cluster whose instances are being provisioned). */
+  resource_busy: 409,
+  /** A workflow step met an order that already ended (cancelled, failed, or closed by its tenant's lifecycle). */
+  order_closed: 409,
+  /** A workflow step met a tenant that no longer takes orders or allocations (suspended, archived, deleted). */
+  tenant_not_active: 409,
   internal: 500,
 } as const;
 

@@ -56,3 +56,8 @@ export * from "./lifecycle/tenant-lifecycle-client.ts";
 export * from "./lifecycle/transition-tenant.ts";
 export * from "./lifecycle/tenant-details.ts";
 export * from "./events/tenant-event-stream.ts";
+export * from "./orders/start-order.ts";
+export * from "./tenant-write-guard.ts";
+export * from "./orders/order-gate.ts";
+export * from "./orders/end-unstarted-order.ts";
+export * from "./lifecycle/drain-tenant-orders.ts";

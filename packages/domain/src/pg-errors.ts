@@ -1,10 +1,14 @@
 /** The Postgres error behind a (possibly wrapped) driver error, if any. */
-export function pgErrorOf(err: unknown): { code: string; constraint?: string } | null {
+export function pgErrorOf(err: unknown): { code: string; constraint?: string; hint?: string } | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
-      const constraint = (e as { constraint?: unknown }).constraint;
-      return typeof constraint === "string" ? { code, constraint } : { code };
+      const { constraint, hint } = e as { constraint?: unknown; hint?: unknown };
+      return {
+        code,
+        ...(typeof constraint === "string" ? { constraint } : {}),
+        ...(typeof hint === "string" ? { hint } : {}),
+      };
     }
   }
   return null;
@@ -12,3 +16,8 @@ export function pgErrorOf(err: unknown): { code: string; constraint?: string } |
 
 export const UNIQUE_VIOLATION = "23505";
 export const DEADLOCK_DETECTED = "40P01";
+
+/** Raised by the tenant write guard (migration 0008): nothing is written for a purged tenant. */
+export const TENANT_PURGED = "PT001";
+/** Raised by the tenant write guard: a tenant that is not active takes no new order or allocation. */
+export const TENANT_NOT_ACTIVE = "PT002";

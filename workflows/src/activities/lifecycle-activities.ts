@@ -2,12 +2,14 @@ import { heartbeat, sleep } from "@temporalio/activity";
 import { type LifecycleCommand, type TenantId, type TransitionOutcome } from "@platforma/contracts";
 import {
   applyTenantTransition,
+  closeUnstartedOrders,
   completeTenantPurge,
   countReleasedAllocations,
   countTenantRows,
   deleteTenantRows,
   exportTenantArchive,
   markComputeReleased,
+  openOrderCount,
   purgeTableNames,
   recordArchiveCompleted,
   recordTransitionFailure,
@@ -17,7 +19,7 @@ import {
   type ComputeReleased,
   type PurgeReport,
 } from "@platforma/domain";
-import type { ActivityDeps } from "./index.ts";
+import type { ActivityDeps } from "./activity-deps.ts";
 import { finalIfDomain } from "./provider-call.ts";
 
 /**
@@ -25,9 +27,37 @@ import { finalIfDomain } from "./provider-call.ts";
  * the state version, the archive overwrites its own keys, releases go by request key, and the
  * purge's deletes find nothing the second time.
  */
-export function createLifecycleActivities(deps: ActivityDeps) {
+export function createLifecycleActivities(
+  deps: Pick<
+    ActivityDeps,
+    "db" | "systemDb" | "provider" | "store" | "defaultRetentionDays" | "outboxWaitMs" | "drainWaitMs"
+  >,
+) {
   const { db, systemDb, provider, store } = deps;
   return {
+    /**
+     * The drain's first step: ends the tenant's orders no workflow has started on, and names the
+     * workflows the lifecycle must cancel (each compensates what it took).
+     */
+    async closeUnstartedOrders(tenantId: TenantId, reason: string): Promise<string[]> {
+      return (await closeUnstartedOrders(db, tenantId, reason)).toCancel;
+    },
+
+    /**
+     * Waits until every order of the tenant has ended (compensations and deletions included). Gives
+     * up after a while with a retryable failure, so the retry policy backs off.
+     */
+    async awaitTenantOrdersEnded(tenantId: TenantId): Promise<void> {
+      const deadline = Date.now() + (deps.drainWaitMs ?? 60_000);
+      for (;;) {
+        const open = await openOrderCount(db, tenantId);
+        if (open === 0) return;
+        heartbeat(open);
+        if (Date.now() > deadline) throw new Error(`${open} orders of ${tenantId} are still running`);
+        await sleep(250);
+      }
+    },
+
     async applyTenantTransition(
       tenantId: TenantId,
       command: LifecycleCommand,

@@ -1,6 +1,7 @@
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import { DomainError } from "@platforma/contracts";
+import { tenantGuardError } from "@platforma/domain";
 
 /** How often a provider call reports liveness; the preset's heartbeat timeout is a few of these. */
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -23,18 +24,28 @@ export async function providerCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Wraps a database step: domain refusals are final, anything else (Postgres away) is retried. */
+export async function dbStep<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw finalIfDomain(err);
+  }
+}
+
 /**
  * A domain failure is not fixed by retrying: it becomes a non-retryable failure whose type is the
- * error reason (its details ride along), for the workflow to record. Anything else is returned as
- * is, to be retried.
+ * error reason (its details ride along), for the workflow to record. So does a refusal by the
+ * database's tenant write guard. Anything else is returned as is, to be retried.
  */
 export function finalIfDomain(err: unknown): unknown {
-  if (!(err instanceof DomainError)) return err;
+  const domain = err instanceof DomainError ? err : tenantGuardError(err);
+  if (!domain) return err;
   return ApplicationFailure.create({
-    message: err.message,
-    type: err.reason,
+    message: domain.message,
+    type: domain.reason,
     nonRetryable: true,
-    details: [err.details],
-    cause: err,
+    details: [domain.details],
+    cause: domain,
   });
 }

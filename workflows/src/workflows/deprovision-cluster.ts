@@ -1,11 +1,13 @@
 import { proxyActivities } from "@temporalio/workflow";
 import type { DeprovisionClusterInput, ProvisionClusterResult } from "@platforma/contracts/workflows";
-import type { Activities } from "../activities/index.ts";
+import type { ClusterDeletionActivities } from "../activities/cluster-deletion.ts";
+import type { DedicatedClusterActivities } from "../activities/dedicated-cluster.ts";
+import type { OrderStepActivities } from "../activities/order-steps.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
 import { recordOrderState } from "./order-state.ts";
 
-const db = proxyActivities<Activities>(DB_STEP);
-const provider = proxyActivities<Activities>(PROVIDER_STEP);
+const db = proxyActivities<OrderStepActivities & ClusterDeletionActivities>(DB_STEP);
+const provider = proxyActivities<ClusterDeletionActivities & DedicatedClusterActivities>(PROVIDER_STEP);
 
 /**
  * Deletes a cluster in dependency order: what runs on it, then (dedicated) registration, storage,

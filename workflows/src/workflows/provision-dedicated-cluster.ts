@@ -1,16 +1,20 @@
-import { CancellationScope, isCancellation, log, proxyActivities } from "@temporalio/workflow";
+import { CancellationScope, log, proxyActivities } from "@temporalio/workflow";
 import type {
   DedicatedClusterInput,
   DedicatedStep,
   ProvisionClusterResult,
 } from "@platforma/contracts/workflows";
-import type { Activities } from "../activities/index.ts";
+import type { DedicatedClusterActivities } from "../activities/dedicated-cluster.ts";
+import type { OrderStepActivities } from "../activities/order-steps.ts";
+import type { SharedClusterActivities } from "../activities/shared-cluster.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
-import { failureReason } from "./failure-reason.ts";
+import { endReason } from "./failure-reason.ts";
 import { recordOrderState } from "./order-state.ts";
 
-const db = proxyActivities<Activities>(DB_STEP);
-const provider = proxyActivities<Activities>(PROVIDER_STEP);
+const db = proxyActivities<
+  OrderStepActivities & DedicatedClusterActivities & Pick<SharedClusterActivities, "completeClusterOrder">
+>(DB_STEP);
+const provider = proxyActivities<DedicatedClusterActivities>(PROVIDER_STEP);
 
 /**
  * The dedicated-cluster saga: compute (whole nodes) → network (own VLAN, CIDR, firewall) →
@@ -58,9 +62,7 @@ export async function provisionDedicatedCluster(
     log.info("dedicated cluster provisioned", { orderId: input.orderId, clusterId: input.clusterId });
     return recordOrderState({ state: "completed" });
   } catch (err) {
-    const { reason, message } = isCancellation(err)
-      ? { reason: "cancelled", message: "the order was cancelled" }
-      : failureReason(err);
+    const { reason, message } = endReason(err);
     log.warn("dedicated cluster saga compensating", { orderId: input.orderId, reason });
     await CancellationScope.nonCancellable(async () => {
       for (const { step: name, undo } of undos) {

@@ -1,8 +1,8 @@
 import { log, proxyActivities } from "@temporalio/workflow";
-import type { Activities } from "../activities/index.ts";
+import type { QuotaActivities } from "../activities/quotas.ts";
 import { DB_STEP } from "./activity-presets.ts";
 
-const db = proxyActivities<Activities>(DB_STEP);
+const db = proxyActivities<QuotaActivities>(DB_STEP);
 
 /** Tenants per activity: small enough to finish well inside the activity timeout. */
 const BATCH = 50;

@@ -1,12 +1,13 @@
 import { CancellationScope, log, proxyActivities } from "@temporalio/workflow";
 import type { ResourceOrderInput, ResourceOrderResult } from "@platforma/contracts/workflows";
-import type { Activities } from "../activities/index.ts";
+import type { OrderStepActivities } from "../activities/order-steps.ts";
+import type { ResourceActivities } from "../activities/resources.ts";
 import { DB_STEP, PROVIDER_STEP } from "./activity-presets.ts";
-import { failureReason } from "./failure-reason.ts";
+import { endReason } from "./failure-reason.ts";
 import { recordOrderState } from "./order-state.ts";
 
-const db = proxyActivities<Activities>(DB_STEP);
-const provider = proxyActivities<Activities>(PROVIDER_STEP);
+const db = proxyActivities<OrderStepActivities & ResourceActivities>(DB_STEP);
+const provider = proxyActivities<ResourceActivities>(PROVIDER_STEP);
 
 /** Provisions an instance or a storage pool; on failure releases it and gives the order's quota back. */
 export async function provisionResource(input: ResourceOrderInput): Promise<ResourceOrderResult> {
@@ -16,7 +17,7 @@ export async function provisionResource(input: ResourceOrderInput): Promise<Reso
     await db.completeResourceProvisioning(input);
     return recordOrderState({ state: "completed" });
   } catch (err) {
-    const { reason, message } = failureReason(err);
+    const { reason, message } = endReason(err);
     log.warn("resource provisioning failed", { orderId: input.orderId, kind: input.kind, reason });
     await CancellationScope.nonCancellable(async () => {
       // Release is idempotent, so it is safe even if provisioning never got that far.

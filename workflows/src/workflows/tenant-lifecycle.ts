@@ -6,7 +6,9 @@ import {
   continueAsNew,
   defineQuery,
   defineUpdate,
+  getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -24,7 +26,7 @@ import {
   type TransitionOutcome,
 } from "@platforma/contracts/lifecycle";
 import { TENANT_LIFECYCLE_MESSAGES } from "@platforma/contracts/workflows";
-import type { Activities } from "../activities/index.ts";
+import type { LifecycleActivities } from "../activities/lifecycle-activities.ts";
 import { DB_STEP, LIFECYCLE_STEP } from "./activity-presets.ts";
 import { failureReason } from "./failure-reason.ts";
 
@@ -33,8 +35,15 @@ export const transitionUpdate = defineUpdate<TransitionOutcome, [LifecycleComman
 );
 export const statusQuery = defineQuery<LifecycleStatus>(TENANT_LIFECYCLE_MESSAGES.status);
 
-const db = proxyActivities<Activities>(DB_STEP);
-const work = proxyActivities<Activities>(LIFECYCLE_STEP);
+const db = proxyActivities<LifecycleActivities>(DB_STEP);
+const work = proxyActivities<LifecycleActivities>(LIFECYCLE_STEP);
+
+/**
+ * Patch marker (SDK patching): archive, deletion and purge drain the tenant's orders before they
+ * release or delete anything. Executions that ran those steps before the drain existed replay
+ * without it.
+ */
+const DRAIN_ORDERS = "drain-orders-before-release";
 
 /** Well under Temporal's 50k-event limit; a run this long has done plenty of transitions. */
 const DEFAULT_HISTORY_LIMIT = 2000;
@@ -60,6 +69,7 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
   let snap: LifecycleSnapshot = { ...input.snapshot };
   let running: RunningTransition | null = null;
   let archiveTo: string | null = null;
+  let drainAfterDeletion = false;
 
   const status = (): LifecycleStatus => ({ ...snap, running });
   // The memo is what `tenants.get` reads (describe works without a worker, a query does not).
@@ -103,6 +113,9 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
           archiveTo = archivePrefix;
           running = { ...running, step: "export" };
         } else {
+          // The deletion committed, so the tenant takes no new order; the ones in flight end now,
+          // in the background: the deletion stays cancellable meanwhile.
+          if (command.transition === "requestDeletion" && patched(DRAIN_ORDERS)) drainAfterDeletion = true;
           running = null;
         }
         log.info("tenant transition applied", {
@@ -150,8 +163,29 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
     },
   );
 
+  /**
+   * The tenant's lifecycle owns its orders: once a transition that stops admissions committed,
+   * orders no workflow has started end here, the rest are cancelled (each saga compensates what it
+   * took), and this waits until every order ended, deletions included. Only then is anything
+   * released or purged, so no step of an order can take inventory after the release.
+   */
+  async function drainOrders(reason: string): Promise<void> {
+    step("drain");
+    const toCancel = await work.closeUnstartedOrders(tenantId, reason);
+    await Promise.all(
+      toCancel.map((workflowId) =>
+        getExternalWorkflowHandle(workflowId)
+          .cancel()
+          // Already finished, or started after all: the wait below sees it end either way.
+          .catch(() => undefined),
+      ),
+    );
+    await work.awaitTenantOrdersEnded(tenantId);
+  }
+
   async function finishArchive(prefix: string): Promise<void> {
     try {
+      if (patched(DRAIN_ORDERS)) await drainOrders("tenant_archived");
       step("export");
       const archive = await work.exportTenantArchive(tenantId, prefix);
       step("release-compute");
@@ -172,6 +206,7 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
     const deletedRows: Record<string, number> = {};
     let deletedObjects = 0;
     for (let pass = 1; ; pass++) {
+      if (patched(DRAIN_ORDERS)) await drainOrders("tenant_deleted");
       // The purge deletes the tenant's outbox rows: first let the relay publish every event.
       step("await-outbox");
       await work.awaitTenantOutboxPublished(tenantId);
@@ -226,7 +261,19 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
 
   publish();
   for (;;) {
-    await condition(() => running === null || archiveTo !== null);
+    await condition(() => running === null || archiveTo !== null || drainAfterDeletion);
+    if (drainAfterDeletion) {
+      drainAfterDeletion = false;
+      try {
+        await drainOrders("tenant_deleted");
+      } catch (err) {
+        const { reason, message } = failureReason(err, "transition_failed");
+        await db.recordTransitionFailure(tenantId, { transition: "requestDeletion", reason, message });
+      }
+      running = null;
+      publish();
+      continue;
+    }
     if (archiveTo !== null) {
       await finishArchive(archiveTo);
       archiveTo = null;

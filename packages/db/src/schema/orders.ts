@@ -1,4 +1,5 @@
-import { index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { OrderId, QuotaRequest, TenantId } from "@platforma/contracts";
 import { tenantIdColumn, tenantPolicy, timestamps } from "./tenant-table.ts";
 
@@ -27,6 +28,15 @@ export const orders = pgTable(
     reserved: jsonb("reserved").$type<QuotaRequest>().notNull().default({}),
     steps: jsonb("steps").$type<OrderStep[]>().notNull().default([]),
     workflowId: text("workflow_id").notNull(),
+    /**
+     * The workflow type and input the order runs, committed with the order so its start is driven
+     * from what was committed (the starter sweeps orders without a started workflow), never only
+     * from the request that placed it. Null for orders that run no workflow of their own.
+     */
+    workflowName: text("workflow_name"),
+    workflowInput: jsonb("workflow_input").$type<Record<string, unknown>>(),
+    /** When Temporal accepted the start; null while the start is still owed. */
+    workflowStartedAt: timestamp("workflow_started_at", { withTimezone: true, mode: "date" }),
     errorReason: text("error_reason"),
     errorMessage: text("error_message"),
     ...timestamps,
@@ -34,6 +44,10 @@ export const orders = pgTable(
   (t) => [
     index("orders_tenant_id_created_at_idx").on(t.tenantId, t.createdAt),
     uniqueIndex("orders_tenant_id_idempotency_key_uq").on(t.tenantId, t.idempotencyKey),
+    // The starter's sweep: open orders whose workflow start is still owed (a small set).
+    index("orders_unstarted_idx")
+      .on(t.tenantId, t.createdAt)
+      .where(sql`workflow_started_at is null and workflow_name is not null and state = 'pending'`),
     tenantPolicy(),
   ],
 ).enableRLS();

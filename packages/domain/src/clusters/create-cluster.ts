@@ -3,6 +3,7 @@ import { DomainError, newId, WORKFLOW_NAMES, type TenantId } from "@platforma/co
 import { clusters, type AppDb, type DedicatedSpec, type Placement } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import { placeOrder } from "../orders/place-order.ts";
+import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import type { TenantAccessInfo } from "../tenants/tenant-access.ts";
 import type { WorkflowStarter } from "../workflows/workflow-starter.ts";
@@ -70,6 +71,12 @@ export async function createCluster(
       await appendEvent(tx, tenantId, "cluster.requested.v1", { clusterId: row.id, orderId, ...request });
       return row;
     },
+    workflow(orderId, row) {
+      const base = { tenantId, orderId, clusterId: row.id, region: row.region };
+      return row.dedicated
+        ? { name: WORKFLOW_NAMES.provisionDedicatedCluster, input: { ...base, ...row.dedicated } }
+        : { name: WORKFLOW_NAMES.provisionCluster, input: base };
+    },
     async find(tx, orderId) {
       const [row] = await tx.select().from(clusters).where(eq(clusters.orderId, orderId));
       return row ?? null;
@@ -78,15 +85,7 @@ export async function createCluster(
 
   // Started after commit so the workflow never sees rows that might roll back. A retry of the same
   // request reaches this line again and attaches to the same execution (USE_EXISTING).
-  const base = { tenantId, orderId: order.id, clusterId: cluster.id, region: cluster.region };
-  if (cluster.dedicated) {
-    await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionDedicatedCluster, {
-      ...base,
-      ...cluster.dedicated,
-    });
-  } else {
-    await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionCluster, base);
-  }
+  await startCommittedOrder(deps, order);
   return { cluster: toClusterDto(cluster), order: toOrderDto(order) };
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, inArray, ne } from "drizzle-orm";
 import {
   DomainError,
   WORKFLOW_NAMES,
@@ -7,10 +7,21 @@ import {
   type ResourceKind,
   type TenantId,
 } from "@platforma/contracts";
-import { clusters, instances, networks, orders, storagePools, withTenant, type AppDb } from "@platforma/db";
+import {
+  clusters,
+  instances,
+  networks,
+  orders,
+  storagePools,
+  withTenant,
+  type AppDb,
+  type TenantTx,
+} from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import { placeOrder } from "../orders/place-order.ts";
+import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
+import { FINAL_STATES } from "../orders/order-progress.ts";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 import type { OrderDeps } from "./create-cluster.ts";
 
@@ -48,7 +59,7 @@ export async function deleteCluster(
   });
   if (deletedAtOnce) return { order: null };
 
-  const { order, resource: cluster } = await placeOrder(deps.db, tenantId, {
+  const { order } = await placeOrder(deps.db, tenantId, {
     kind: "cluster.delete",
     idempotencyKey: `delete:${clusterId}`,
     request: { clusterId },
@@ -60,6 +71,17 @@ export async function deleteCluster(
           state: row?.state ?? "deleted",
         });
       }
+      // A cluster owns what runs on it: while a child is being provisioned or deleted, its own
+      // workflow decides its fate, so the cluster's deletion is refused rather than racing it. The
+      // cluster row lock is held, and creating a child takes it (shared), so none can start now.
+      const busy = await busyClusterResources(tx, clusterId);
+      if (busy.length > 0) {
+        throw new DomainError(
+          "resource_busy",
+          `cluster ${clusterId} has resources still being provisioned or deleted; retry when their orders end`,
+          { busy },
+        );
+      }
       await tx
         .update(clusters)
         .set({ state: "deleting", updatedAt: new Date() })
@@ -67,22 +89,46 @@ export async function deleteCluster(
       await appendEvent(tx, tenantId, "cluster.deletion_requested.v1", { clusterId, orderId });
       return row;
     },
+    workflow: (orderId, row) => ({
+      name: WORKFLOW_NAMES.deprovisionCluster,
+      input: {
+        tenantId,
+        orderId,
+        clusterId,
+        region: row.region,
+        placement: row.placement,
+        provisionOrderId: row.orderId,
+        storageBackend: row.dedicated?.storage.backend ?? null,
+      },
+    }),
     async find(tx) {
       const [row] = await tx.select().from(clusters).where(eq(clusters.id, clusterId));
       return row ?? null;
     },
   });
 
-  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.deprovisionCluster, {
-    tenantId,
-    orderId: order.id,
-    clusterId,
-    region: cluster.region,
-    placement: cluster.placement,
-    provisionOrderId: cluster.orderId,
-    storageBackend: cluster.dedicated?.storage.backend ?? null,
-  });
+  await startCommittedOrder(deps, order);
   return { order: toOrderDto(order) };
+}
+
+/** Children of the cluster whose own order is still running. */
+async function busyClusterResources(
+  tx: TenantTx,
+  clusterId: ClusterId,
+): Promise<{ kind: ResourceKind; id: string; state: string }[]> {
+  const busy = ["provisioning", "deleting"] as const;
+  const i = await tx
+    .select({ id: instances.id, state: instances.state })
+    .from(instances)
+    .where(and(eq(instances.clusterId, clusterId), inArray(instances.state, [...busy])));
+  const p = await tx
+    .select({ id: storagePools.id, state: storagePools.state })
+    .from(storagePools)
+    .where(and(eq(storagePools.clusterId, clusterId), inArray(storagePools.state, [...busy])));
+  return [
+    ...i.map((r) => ({ kind: "instance" as const, ...r })),
+    ...p.map((r) => ({ kind: "storagePool" as const, ...r })),
+  ];
 }
 
 /** What still lives on a cluster, to be deprovisioned before the cluster itself. */
@@ -115,19 +161,25 @@ export async function completeClusterDeletion(
   await withTenant(db, ref.tenantId, async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, ref.orderId)).for("update");
     const [cluster] = await tx.select().from(clusters).where(eq(clusters.id, ref.clusterId)).for("update");
-    if (!order || !cluster || order.state === "completed" || cluster.state === "deleted") return;
+    if (!order || !cluster || FINAL_STATES.has(order.state)) return;
     const now = new Date();
-    await tx.update(clusters).set({ state: "deleted", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
-    await tx
-      .update(networks)
-      .set({ state: "deleted", updatedAt: now })
-      .where(and(eq(networks.clusterId, ref.clusterId), ne(networks.state, "deleted")));
-    await releaseQuota(tx, ref.tenantId, { max_clusters: 1, max_storage_tb: cluster.storageTb });
+    // Already retired by its tenant's archive: only the order is left to end.
+    if (cluster.state !== "deleted") {
+      await tx
+        .update(clusters)
+        .set({ state: "deleted", updatedAt: now })
+        .where(eq(clusters.id, ref.clusterId));
+      await tx
+        .update(networks)
+        .set({ state: "deleted", updatedAt: now })
+        .where(and(eq(networks.clusterId, ref.clusterId), ne(networks.state, "deleted")));
+      await releaseQuota(tx, ref.tenantId, { max_clusters: 1, max_storage_tb: cluster.storageTb });
+      await appendEvent(tx, ref.tenantId, "cluster.deleted.v1", {
+        clusterId: ref.clusterId,
+        orderId: order.id,
+      });
+    }
     await tx.update(orders).set({ state: "completed", updatedAt: now }).where(eq(orders.id, order.id));
-    await appendEvent(tx, ref.tenantId, "cluster.deleted.v1", {
-      clusterId: ref.clusterId,
-      orderId: order.id,
-    });
     await appendEvent(tx, ref.tenantId, "order.completed.v1", {
       orderId: order.id,
       workflowId: order.workflowId,

@@ -4,6 +4,7 @@ import { instances, withTenant } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { placeOrder } from "../orders/place-order.ts";
+import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import { requireReadyCluster } from "../resources/require-ready-cluster.ts";
 import { toInstanceDto, type InstanceDto } from "./instance-dto.ts";
@@ -54,17 +55,15 @@ export async function createInstance(
       });
       return row;
     },
+    workflow: (orderId, row) => ({
+      name: WORKFLOW_NAMES.provisionResource,
+      input: { tenantId, orderId, kind: "instance", resourceId: row.id, clusterId: row.clusterId },
+    }),
     async find(tx, orderId) {
       const [row] = await tx.select().from(instances).where(eq(instances.orderId, orderId));
       return row ?? null;
     },
   });
-  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionResource, {
-    tenantId,
-    orderId: order.id,
-    kind: "instance",
-    resourceId: instance.id,
-    clusterId: instance.clusterId,
-  });
+  await startCommittedOrder(deps, order);
   return { instance: toInstanceDto(instance), order: toOrderDto(order) };
 }

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { TenantId } from "@platforma/contracts";
 import { allocations, withTenant, type AppDb } from "@platforma/db";
-import type { ProviderDriver } from "@platforma/providers";
+import { resourceIdOfKey, type ProviderDriver } from "@platforma/providers";
 
 /**
  * Releases every provider allocation the tenant still holds, one driver call per allocation, by
@@ -61,8 +61,7 @@ export async function releaseProviderAllocations(
           tenantId,
           clusterId: a.clusterId,
           kind: a.kind,
-          // Resource allocations are keyed `<kind>.<resource id>` by the provisioning activities.
-          resourceId: a.requestKey.slice(a.kind.length + 1),
+          resourceId: resourceIdOfKey(a.kind, a.requestKey),
           requestKey: a.requestKey,
         });
         break;

@@ -4,6 +4,7 @@ import { networks, withTenant, type AppDb, type FirewallRule } from "@platforma/
 import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { placeOrder } from "../orders/place-order.ts";
+import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import { toNetworkDto, type NetworkDto } from "./network-dto.ts";
 
@@ -51,19 +52,23 @@ export async function updateFirewallRules(
       });
       return row;
     },
+    workflow: (orderId, row) => ({
+      name: WORKFLOW_NAMES.applyFirewallRules,
+      input: {
+        tenantId,
+        orderId,
+        networkId: row.id,
+        clusterId: row.clusterId,
+        region: row.region,
+        version: row.rulesVersion,
+      },
+    }),
     async find(tx) {
       const [row] = await tx.select().from(networks).where(eq(networks.id, input.networkId));
       return row ?? null;
     },
   });
-  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.applyFirewallRules, {
-    tenantId,
-    orderId: order.id,
-    networkId: network.id,
-    clusterId: network.clusterId,
-    region: network.region,
-    version: network.rulesVersion,
-  });
+  await startCommittedOrder(deps, order);
   return { network: toNetworkDto(network), order: toOrderDto(order) };
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, ne } from "drizzle-orm";
-import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
+import { DomainError, type ClusterId, type OrderId, type TenantId } from "@platforma/contracts";
 import {
   clusters,
   networks,
@@ -14,10 +14,21 @@ import { releaseQuota } from "../quotas/admit-quota.ts";
 
 /*
  * Order state changes made by workflow activities. Each is idempotent (activities are retried) and
- * writes its events in the same transaction as the change.
+ * writes its events in the same transaction as the change. A step that would move an order forward
+ * refuses, non-retryably, once the order has ended (cancelled while pending, or closed by its
+ * tenant's lifecycle): the workflow then compensates instead of walking on. Steps that end an
+ * order do nothing on an order that already ended.
  */
 
-const FINAL_STATES = new Set(["completed", "failed", "compensated"]);
+export const FINAL_STATES: ReadonlySet<string> = new Set(["completed", "failed", "compensated"]);
+
+/** The refusal a forward step meets on an order that already ended. */
+export function orderClosed(order: { id: OrderId; state: string; errorReason: string | null }): DomainError {
+  return new DomainError("order_closed", `order ${order.id} already ended (${order.state})`, {
+    state: order.state,
+    endedBecause: order.errorReason,
+  });
+}
 
 async function lockOrder(tx: TenantTx, orderId: OrderId) {
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
@@ -39,7 +50,11 @@ export async function markOrderStep(
 ): Promise<void> {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (FINAL_STATES.has(order.state)) return;
+    if (FINAL_STATES.has(order.state)) {
+      // Compensation marks its steps on whatever the order's state; anything else is moving on.
+      if (step.state === "compensated") return;
+      throw orderClosed(order);
+    }
     const previous = order.steps.find((s) => s.name === step.name)?.state;
     await tx
       .update(orders)
@@ -68,9 +83,20 @@ export async function completeClusterOrder(
 ): Promise<void> {
   await withTenant(db, ref.tenantId, async (tx) => {
     const order = await lockOrder(tx, ref.orderId);
-    if (FINAL_STATES.has(order.state)) return;
+    if (order.state === "completed") return;
+    if (FINAL_STATES.has(order.state)) throw orderClosed(order);
     const now = new Date();
-    await tx.update(clusters).set({ state: "ready", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
+    // A cluster becomes ready only from provisioning.
+    const ready = await tx
+      .update(clusters)
+      .set({ state: "ready", updatedAt: now })
+      .where(and(eq(clusters.id, ref.clusterId), eq(clusters.state, "provisioning")))
+      .returning({ id: clusters.id });
+    if (ready.length === 0) {
+      throw new DomainError("order_closed", `cluster ${ref.clusterId} is no longer provisioning`, {
+        clusterId: ref.clusterId,
+      });
+    }
     await tx
       .update(networks)
       .set({ state: "ready", updatedAt: now })
@@ -152,7 +178,8 @@ export const compensateClusterOrder = (
 export async function completeOrder(db: AppDb, tenantId: TenantId, orderId: OrderId): Promise<void> {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (FINAL_STATES.has(order.state)) return;
+    if (order.state === "completed") return;
+    if (FINAL_STATES.has(order.state)) throw orderClosed(order);
     await tx.update(orders).set({ state: "completed", updatedAt: new Date() }).where(eq(orders.id, orderId));
     await appendEvent(tx, tenantId, "order.completed.v1", {
       orderId,

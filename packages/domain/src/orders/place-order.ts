@@ -13,6 +13,8 @@ import { retryingDeadlocks } from "../retrying-deadlocks.ts";
 import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
 import { admitQuota } from "../quotas/admit-quota.ts";
 import { recordingQuotaRejections } from "../quotas/record-rejection.ts";
+import { tenantGuardError } from "../tenant-write-guard.ts";
+import type { OrderWorkflow } from "./start-order.ts";
 
 type OrderRow = typeof orders.$inferSelect;
 
@@ -25,13 +27,13 @@ export interface OrderSpec<R> {
   reserve: QuotaRequest;
   /** Writes the order's resource rows and their events, inside the order's transaction. */
   write(tx: TenantTx, orderId: OrderId): Promise<R>;
+  /** The workflow the order runs, committed with it (its start is owed until Temporal took it). */
+  workflow(orderId: OrderId, resource: R): OrderWorkflow;
   /** Finds what `write` wrote for an existing order (idempotent retries). */
   find(tx: TenantTx, orderId: OrderId): Promise<R | null>;
   /** Unique constraints whose violation means a conflict with an existing resource. */
   conflicts?: Record<string, string>;
 }
-
-const IDEMPOTENCY_CONSTRAINT = "orders_tenant_id_idempotency_key_uq";
 
 async function findByKey<R>(
   tx: TenantTx,
@@ -51,8 +53,9 @@ async function findByKey<R>(
 
 /**
  * Places an order in one tenant transaction: quota admission, the order row, the resource rows and
- * `order.placed`. A retry with the same idempotency key returns the first order (also when the two
- * race). The caller starts the workflow after this returns, i.e. after commit.
+ * `order.placed`, with the workflow the order runs. A retry with the same idempotency key returns
+ * the first order (also when the two race). The caller starts the workflow after this returns, i.e.
+ * after commit (`startCommittedOrder`); if that start is lost, the order starter makes it.
  */
 export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSpec<R>) {
   const attempt = () =>
@@ -61,6 +64,16 @@ export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSp
       if (existing) return existing;
       await admitQuota(tx, tenantId, spec.reserve);
       const orderId = newId("order");
+      const workflowId = workflowIds.order(orderId);
+      // `order.placed` first: consumers see the order before what it asks for.
+      await appendEvent(tx, tenantId, "order.placed.v1", {
+        orderId,
+        workflowId,
+        kind: spec.kind,
+        request: spec.request,
+      });
+      const resource = await spec.write(tx, orderId);
+      const workflow = spec.workflow(orderId, resource);
       const [order] = await tx
         .insert(orders)
         .values({
@@ -70,17 +83,12 @@ export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSp
           idempotencyKey: spec.idempotencyKey ?? null,
           request: spec.request,
           reserved: spec.reserve,
-          workflowId: workflowIds.order(orderId),
+          workflowId,
+          workflowName: workflow.name,
+          workflowInput: { ...workflow.input },
         })
         .returning();
       if (!order) throw new Error("order insert returned no row");
-      await appendEvent(tx, tenantId, "order.placed.v1", {
-        orderId,
-        workflowId: order.workflowId,
-        kind: spec.kind,
-        request: spec.request,
-      });
-      const resource = await spec.write(tx, orderId);
       return { order, resource };
     });
 
@@ -91,9 +99,22 @@ export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSp
     // it is this one, it runs again.
     return await recordingQuotaRejections(db, tenantId, spec.kind, () => retryingDeadlocks(attempt));
   } catch (err) {
+    const guard = tenantGuardError(err);
+    if (guard) {
+      // The tenant left `active` while this request was in flight: answered like the state check.
+      const state = guard.details.state;
+      const reason =
+        state === "suspended"
+          ? "tenant_suspended"
+          : state === "archived"
+            ? "tenant_archived"
+            : "tenant_deleted";
+      throw new DomainError(reason, `the tenant is ${String(state)}`, {}, { cause: err });
+    }
     const pg = pgErrorOf(err);
-    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === IDEMPOTENCY_CONSTRAINT) {
-      // A concurrent request with the same key committed first: answer with its order.
+    if (pg?.code === UNIQUE_VIOLATION && spec.idempotencyKey) {
+      // A concurrent request with the same key committed first (its order, or the resource it
+      // wrote before the order row, collided with ours): answer with its order.
       const existing = await withTenant(db, tenantId, (tx) => findByKey(tx, spec));
       if (existing) return existing;
     }

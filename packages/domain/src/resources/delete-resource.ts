@@ -1,6 +1,7 @@
 import { DomainError, WORKFLOW_NAMES, type ResourceKind, type TenantId } from "@platforma/contracts";
 import { withTenant } from "@platforma/db";
 import { placeOrder } from "../orders/place-order.ts";
+import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
@@ -35,7 +36,7 @@ export async function deleteResource(
   });
   if (deletedAtOnce) return { order: null };
 
-  const { order, resource } = await placeOrder(deps.db, tenantId, {
+  const { order } = await placeOrder(deps.db, tenantId, {
     kind: `${kind}.delete`,
     idempotencyKey: `delete:${resourceId}`,
     request: { resourceId },
@@ -50,15 +51,13 @@ export async function deleteResource(
       await adapter.setState(tx, ref.id, "deleting");
       return ref;
     },
+    workflow: (orderId, ref) => ({
+      name: WORKFLOW_NAMES.deprovisionResource,
+      input: { tenantId, orderId, kind, resourceId: ref.id, clusterId: ref.clusterId },
+    }),
     find: (tx) => adapter.lock(tx, resourceId),
   });
 
-  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.deprovisionResource, {
-    tenantId,
-    orderId: order.id,
-    kind,
-    resourceId: resource.id,
-    clusterId: resource.clusterId,
-  });
+  await startCommittedOrder(deps, order);
   return { order: toOrderDto(order) };
 }

@@ -1,22 +1,27 @@
 import { eq } from "drizzle-orm";
-import type { OrderId, ResourceOrderInput } from "@platforma/contracts";
+import { DomainError, type OrderId, type ResourceOrderInput } from "@platforma/contracts";
 import { orders, withTenant, type AppDb, type OrderStep, type TenantTx } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
+import { FINAL_STATES, orderClosed } from "../orders/order-progress.ts";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
 
 /*
  * State changes made by the resource workflows' activities. Each one locks the order row first and
  * does nothing if the order is already final, so a retried activity never releases quota twice or
- * emits an event twice.
+ * emits an event twice. A resource becomes ready only from `provisioning`: one its cluster's
+ * deletion or its tenant's archive retired meanwhile makes the workflow compensate instead.
  */
 
-const FINAL = new Set(["completed", "failed", "compensated"]);
-
-async function openOrder(tx: TenantTx, orderId: OrderId) {
+async function lockOrder(tx: TenantTx, orderId: OrderId) {
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
   if (!order) throw new Error(`order ${orderId} not found`);
-  return FINAL.has(order.state) ? null : order;
+  return order;
+}
+
+async function openOrder(tx: TenantTx, orderId: OrderId) {
+  const order = await lockOrder(tx, orderId);
+  return FINAL_STATES.has(order.state) ? null : order;
 }
 
 function step(steps: OrderStep[], name: string, state: OrderStep["state"]): OrderStep[] {
@@ -44,9 +49,15 @@ async function finishOrder(
 export async function completeResourceProvisioning(db: AppDb, input: ResourceOrderInput): Promise<void> {
   const adapter = RESOURCE_ADAPTERS[input.kind];
   await withTenant(db, input.tenantId, async (tx) => {
-    const order = await openOrder(tx, input.orderId);
+    const order = await lockOrder(tx, input.orderId);
+    if (order.state === "completed") return;
+    if (FINAL_STATES.has(order.state)) throw orderClosed(order);
     const resource = await adapter.lock(tx, input.resourceId);
-    if (!order || !resource) return;
+    if (resource?.state !== "provisioning") {
+      throw new DomainError("order_closed", `${input.kind} ${input.resourceId} is no longer provisioning`, {
+        state: resource?.state ?? null,
+      });
+    }
     await adapter.setState(tx, resource.id, "ready");
     await adapter.announce(tx, input.tenantId, resource, "ready");
     await finishOrder(tx, input, order, "provision");
@@ -65,9 +76,12 @@ export async function failResourceProvisioning(
     const order = await openOrder(tx, input.orderId);
     const resource = await adapter.lock(tx, input.resourceId);
     if (!order || !resource) return;
-    await adapter.setState(tx, resource.id, "failed");
-    await releaseQuota(tx, input.tenantId, order.reserved);
-    await adapter.announce(tx, input.tenantId, resource, "failed", reason);
+    // A resource retired meanwhile (deleted) already gave its quota back: only the order ends.
+    if (resource.state === "provisioning") {
+      await adapter.setState(tx, resource.id, "failed");
+      await releaseQuota(tx, input.tenantId, order.reserved);
+      await adapter.announce(tx, input.tenantId, resource, "failed", reason);
+    }
     await tx
       .update(orders)
       .set({ state: "failed", errorReason: reason, errorMessage: message, updatedAt: new Date() })
@@ -88,10 +102,13 @@ export async function completeResourceDeletion(db: AppDb, input: ResourceOrderIn
   await withTenant(db, input.tenantId, async (tx) => {
     const order = await openOrder(tx, input.orderId);
     const resource = await adapter.lock(tx, input.resourceId);
-    if (!order || !resource || resource.state === "deleted") return;
-    await adapter.setState(tx, resource.id, "deleted");
-    await releaseQuota(tx, input.tenantId, resource.quota);
-    await adapter.announce(tx, input.tenantId, resource, "deleted");
+    if (!order || !resource) return;
+    // Already retired (with its cluster, or by its tenant's archive): only the order is left to end.
+    if (resource.state !== "deleted") {
+      await adapter.setState(tx, resource.id, "deleted");
+      await releaseQuota(tx, input.tenantId, resource.quota);
+      await adapter.announce(tx, input.tenantId, resource, "deleted");
+    }
     await finishOrder(tx, input, order, "deprovision");
   });
 }

@@ -4,6 +4,7 @@ import { storagePools, withTenant, type StorageBackend } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { placeOrder } from "../orders/place-order.ts";
+import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import { requireReadyCluster } from "../resources/require-ready-cluster.ts";
 import { toStoragePoolDto, type StoragePoolDto } from "./storage-pool-dto.ts";
@@ -53,17 +54,15 @@ export async function createStoragePool(
       });
       return row;
     },
+    workflow: (orderId, row) => ({
+      name: WORKFLOW_NAMES.provisionResource,
+      input: { tenantId, orderId, kind: "storagePool", resourceId: row.id, clusterId: row.clusterId },
+    }),
     async find(tx, orderId) {
       const [row] = await tx.select().from(storagePools).where(eq(storagePools.orderId, orderId));
       return row ?? null;
     },
   });
-  await deps.workflows.startOrderWorkflow(WORKFLOW_NAMES.provisionResource, {
-    tenantId,
-    orderId: order.id,
-    kind: "storagePool",
-    resourceId: pool.id,
-    clusterId: pool.clusterId,
-  });
+  await startCommittedOrder(deps, order);
   return { storagePool: toStoragePoolDto(pool), order: toOrderDto(order) };
 }

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type Client } from "@temporalio/client";
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from "@temporalio/client";
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from "@temporalio/common";
 import {
   SEARCH_ATTRIBUTES,
@@ -10,7 +10,6 @@ import {
 
 export interface StartedWorkflow {
   workflowId: string;
-  runId: string;
 }
 
 /** What use cases need from Temporal: starting order workflows by contract, idempotently, and cancelling them. */
@@ -33,29 +32,49 @@ function summarize(name: OrderWorkflowName, input: OrderWorkflowInputs[OrderWork
   return `${name}: ${what}${where} (tenant ${input.tenantId}, order ${input.orderId})`;
 }
 
-export function createWorkflowStarter(client: Client, opts: { taskQueue?: string } = {}): WorkflowStarter {
+export interface WorkflowStarterOptions {
+  taskQueue?: string;
+  /**
+   * How long one call may wait for Temporal. A request must not hang while Temporal is away: the
+   * order is committed, and the order starter starts its workflow once Temporal is back.
+   */
+  callTimeoutMs?: number;
+}
+
+export function createWorkflowStarter(client: Client, opts: WorkflowStarterOptions = {}): WorkflowStarter {
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
+  const bounded = <R>(fn: () => Promise<R>) =>
+    client.withDeadline(Date.now() + (opts.callTimeoutMs ?? 3_000), fn);
   return {
     async startOrderWorkflow(name, input) {
       const workflowId = workflowIds.order(input.orderId);
-      // Same order id → same workflow id; USE_EXISTING makes a retried start attach to the
-      // running execution instead of failing or provisioning twice.
-      const handle = await client.workflow.start(name, {
-        taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdConflictPolicy: "USE_EXISTING",
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: TenantIdKey, value: input.tenantId },
-          { key: OrderIdKey, value: input.orderId },
-        ]),
-        staticSummary: summarize(name, input),
-      });
-      return { workflowId, runId: handle.firstExecutionRunId };
+      try {
+        // Same order id → same workflow id. USE_EXISTING attaches a repeated start to the running
+        // execution; REJECT_DUPLICATE refuses a second run once it finished (a rerun would meet
+        // its own final order and undo nothing it did not do, but it must not exist at all).
+        await bounded(() =>
+          client.workflow.start(name, {
+            taskQueue,
+            workflowId,
+            args: [input],
+            workflowIdConflictPolicy: "USE_EXISTING",
+            workflowIdReusePolicy: "REJECT_DUPLICATE",
+            typedSearchAttributes: new TypedSearchAttributes([
+              { key: TenantIdKey, value: input.tenantId },
+              { key: OrderIdKey, value: input.orderId },
+            ]),
+            staticSummary: summarize(name, input),
+          }),
+        );
+        return { workflowId };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId };
+        throw err;
+      }
     },
     async cancelWorkflow(workflowId) {
       try {
-        await client.workflow.getHandle(workflowId).cancel();
+        await bounded(() => client.workflow.getHandle(workflowId).cancel());
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
