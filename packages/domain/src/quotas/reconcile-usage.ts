@@ -25,22 +25,21 @@ export interface UsageCorrection {
 /** Usage recounted from the resource tables: what `tenant_quotas.used` should say. */
 async function actualUsage(tx: TenantTx): Promise<Record<QuotaName, number>> {
   const holding = [...QUOTA_HOLDING_STATES];
-  const [[c], [i], [s], [k], [u]] = await Promise.all([
-    tx
-      .select({ n: count(), tb: sum(clusters.storageTb) })
-      .from(clusters)
-      .where(inArray(clusters.state, holding)),
-    tx
-      .select({ n: count(), cpu: sum(instances.cpuCores), mem: sum(instances.memoryGb) })
-      .from(instances)
-      .where(inArray(instances.state, holding)),
-    tx
-      .select({ tb: sum(storagePools.sizeTb) })
-      .from(storagePools)
-      .where(inArray(storagePools.state, holding)),
-    tx.select({ n: count() }).from(apiKeys).where(isNull(apiKeys.revokedAt)),
-    tx.select({ n: count() }).from(users),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time.
+  const [c] = await tx
+    .select({ n: count(), tb: sum(clusters.storageTb) })
+    .from(clusters)
+    .where(inArray(clusters.state, holding));
+  const [i] = await tx
+    .select({ n: count(), cpu: sum(instances.cpuCores), mem: sum(instances.memoryGb) })
+    .from(instances)
+    .where(inArray(instances.state, holding));
+  const [s] = await tx
+    .select({ tb: sum(storagePools.sizeTb) })
+    .from(storagePools)
+    .where(inArray(storagePools.state, holding));
+  const [k] = await tx.select({ n: count() }).from(apiKeys).where(isNull(apiKeys.revokedAt));
+  const [u] = await tx.select({ n: count() }).from(users);
   return {
     max_clusters: c?.n ?? 0,
     max_instances: i?.n ?? 0,
@@ -51,6 +50,17 @@ async function actualUsage(tx: TenantTx): Promise<Record<QuotaName, number>> {
     max_api_keys: k?.n ?? 0,
     max_users: u?.n ?? 0,
   };
+}
+
+/** What a recount would correct, without correcting it (for checks and reports). */
+export async function usageDrift(db: AppDb, tenantId: TenantId): Promise<UsageCorrection[]> {
+  return withTenant(db, tenantId, async (tx) => {
+    const rows = await tx.select().from(tenantQuotas).where(eq(tenantQuotas.tenantId, tenantId));
+    const actual = await actualUsage(tx);
+    return rows
+      .filter((row) => QUOTA_NAMES.includes(row.quota) && row.used !== actual[row.quota])
+      .map((row) => ({ quota: row.quota, recorded: row.used, actual: actual[row.quota] }));
+  });
 }
 
 /**
