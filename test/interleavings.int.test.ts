@@ -2,7 +2,7 @@ import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf, type PlatformaClient } from "@platforma/client";
 import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
-import { clusters, instances, QUOTA_HOLDING_STATES, storagePools, tenantQuotas } from "@platforma/db";
+import { clusters, instances, QUOTA_HOLDING_STATES, tenantQuotas } from "@platforma/db";
 import { expectPlatformInvariants } from "./invariants.ts";
 import { seedTestRegion } from "./inventory-fixtures.ts";
 import { lifecycleIdle } from "./lifecycle-fixtures.ts";
@@ -102,17 +102,26 @@ describe(`operations that meet, in a random interleaving (INTERLEAVING_SEED=${SE
             ...(rnd.next() < 0.4 ? dedicated : {}),
           }),
         );
-        if (r) (actor.clusters.push(r.cluster.id), actor.orders.push(r.order.id));
+        if (r) {
+          actor.clusters.push(r.cluster.id);
+          actor.orders.push(r.order.id);
+        }
       } else if (op <= 2 && cluster) {
         const r = await attempt("instances.create", () =>
           client.instances.create.mutate({ clusterId: cluster, name: `i${i}`, cpuCores: 2, memoryGb: 4 }),
         );
-        if (r) (actor.instances.push(r.instance.id), actor.orders.push(r.order.id));
+        if (r) {
+          actor.instances.push(r.instance.id);
+          actor.orders.push(r.order.id);
+        }
       } else if (op === 3 && cluster) {
         const r = await attempt("storage.create", () =>
           client.storage.create.mutate({ clusterId: cluster, name: `p${i}`, backend: "nvme", sizeTb: 2 }),
         );
-        if (r) (actor.pools.push(r.storagePool.id), actor.orders.push(r.order.id));
+        if (r) {
+          actor.pools.push(r.storagePool.id);
+          actor.orders.push(r.order.id);
+        }
       } else if (op === 4) {
         const id = rnd.pick(actor.instances);
         if (id)
@@ -179,7 +188,6 @@ describe(`operations that meet, in a random interleaving (INTERLEAVING_SEED=${SE
   }
 
   it("keeps every invariant, and no tenant ever holds more than its limits", async () => {
-    const rnd = prng(SEED);
     const actors: Actor[] = [];
     for (let i = 0; i < 3; i++) {
       const region = await seedTestRegion(stack.deps.systemDb, {
@@ -208,11 +216,11 @@ describe(`operations that meet, in a random interleaving (INTERLEAVING_SEED=${SE
     );
     // No sequence of calls leaves a tenant holding more than its limits.
     const ids = actors.map((a) => a.tenantId);
-    const live = async <T extends typeof instances | typeof storagePools | typeof clusters>(table: T) =>
+    const live = async (table: typeof instances | typeof clusters) =>
       stack.deps.systemDb
         .select({ tenantId: table.tenantId })
-        .from(table as typeof instances)
-        .where(inArray((table as typeof instances).state, [...QUOTA_HOLDING_STATES]));
+        .from(table)
+        .where(inArray(table.state, [...QUOTA_HOLDING_STATES]));
     const limits = await stack.deps.systemDb
       .select()
       .from(tenantQuotas)
