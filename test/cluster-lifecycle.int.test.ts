@@ -12,7 +12,11 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
     stack = await startStack({ worker: true, relay: true });
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
   });
 
   it("provisions a shared cluster, completes the order and records its events", async () => {

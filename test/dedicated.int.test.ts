@@ -52,7 +52,11 @@ describe("dedicated clusters: the compute → network → storage → register s
     stack = await startStack({ worker: true, provider: { failures, latency } });
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
   });
   beforeEach(() => {
     for (const k of Object.keys(failures)) delete failures[k as keyof Failures];

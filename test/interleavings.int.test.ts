@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf, type PlatformaClient } from "@platforma/client";
 import type { ClusterId, OrderId, TenantId } from "@platforma/contracts";
 import { clusters, instances, QUOTA_HOLDING_STATES, tenantQuotas } from "@platforma/db";
-import { expectPlatformInvariants } from "./invariants.ts";
 import { seedTestRegion } from "./inventory-fixtures.ts";
 import { lifecycleIdle } from "./lifecycle-fixtures.ts";
 import { startStack, type TestStack } from "./stack.ts";
@@ -207,12 +206,9 @@ describe(`operations that meet, in a random interleaving (INTERLEAVING_SEED=${SE
     for (const a of actors) await lifecycleIdle(stack, a.tenantId, 120_000);
 
     expect(unexpected, `seed ${SEED}: only typed refusals`).toEqual([]);
-    await expectPlatformInvariants(
-      { ...stack.deps, temporal: stack.temporal },
+    await stack.expectInvariants(
       actors.map((a) => a.tenantId),
-      {
-        timeoutMs: 120_000,
-      },
+      { timeoutMs: 120_000 },
     );
     // No sequence of calls leaves a tenant holding more than its limits.
     const ids = actors.map((a) => a.tenantId);

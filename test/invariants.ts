@@ -38,7 +38,8 @@ const HOLDING = [...QUOTA_HOLDING_STATES];
  * The platform's promises, checked after the tenants' work has settled. Every integration test
  * that changes state calls this at its end, so every future test guards them too:
  *
- * 1. every order of the tenants ended (none open, so none waits for a workflow that never starts);
+ * 1. every order of the tenants ended (none open, so none waits for a workflow that never starts),
+ *    and so did its workflow (with `temporal`);
  * 2. every provider allocation still held belongs to a live resource (a cluster, instance or
  *    storage pool that is provisioning, ready or deleting), and every inventory row held by a
  *    request key has an unreleased allocation behind it (no inventory held by nothing);
@@ -66,6 +67,24 @@ export async function expectPlatformInvariants(
     },
     { timeoutMs: opts.timeoutMs ?? 60_000, intervalMs: 200 },
   );
+  // An ended order's workflow ends too (a saga still running could take inventory after the checks).
+  const temporal = deps.temporal;
+  if (temporal) {
+    await eventually(
+      async () => {
+        const running: string[] = [];
+        for (const tenantId of ids) {
+          for await (const wf of temporal.workflow.list({
+            query: `TenantId = '${tenantId}' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'order/'`,
+          })) {
+            running.push(wf.workflowId);
+          }
+        }
+        expect(running, "no order workflow still running").toEqual([]);
+      },
+      { timeoutMs: opts.timeoutMs ?? 60_000, intervalMs: 200 },
+    );
+  }
 
   // One snapshot for the inventory: allocations and inventory rows change together in one
   // transaction, so a consistent snapshot sees them agree even while other tests run.

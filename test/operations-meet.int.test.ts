@@ -4,7 +4,6 @@ import type { OrderId, TenantId } from "@platforma/contracts";
 import type { SimulatedDriverOptions } from "@platforma/providers";
 import { readyCluster } from "./cluster-fixtures.ts";
 import { eventually } from "./eventually.ts";
-import { expectPlatformInvariants } from "./invariants.ts";
 import { regionHoldings, seedTestRegion } from "./inventory-fixtures.ts";
 import { lifecycleIdle } from "./lifecycle-fixtures.ts";
 import { startStack, type TestStack } from "./stack.ts";
@@ -90,8 +89,8 @@ describe("the tenant's lifecycle owns its orders", () => {
     await stack.operator.tenants.archive.mutate({ tenantId, reason: "contract ended" });
     await lifecycleIdle(stack, tenantId);
 
-    // Every order ended before the release, and no step took inventory after it.
-    await expectPlatformInvariants(stack.deps, [tenantId]);
+    // Every order ended before the release, its saga is over, and no step took inventory after it.
+    await stack.expectInvariants([tenantId]);
     expect((await regionHoldings(stack.deps.systemDb, region)).nothingHeld()).toBe(true);
     const restored = await stack.operator.tenants.restore.mutate({ tenantId });
     expect(restored.state).toBe("active");
@@ -120,7 +119,7 @@ describe("the tenant's lifecycle owns its orders", () => {
       { timeoutMs: 90_000, intervalMs: 200 },
     );
 
-    await expectPlatformInvariants({ ...stack.deps, temporal: stack.temporal }, [tenantId]);
+    await stack.expectInvariants([tenantId]);
     expect((await regionHoldings(stack.deps.systemDb, region)).nothingHeld()).toBe(true);
   });
 });
@@ -163,7 +162,7 @@ describe("a cluster owns what runs on it", () => {
     const { order } = await client.clusters.delete.mutate({ clusterId });
     await orderIn(client, order?.id as OrderId, ["completed"]);
     expect((await client.instances.list.query({ clusterId })).items).toEqual([]);
-    await expectPlatformInvariants(stack.deps, [tenantId]);
+    await stack.expectInvariants([tenantId]);
     const usage = await client.quotas.get.query();
     expect(usage.quotas.filter((q) => q.used > 0 && q.quota !== "max_users")).toEqual([]);
   });
@@ -197,7 +196,7 @@ describe("a committed order always gets its workflow", () => {
     temporal.restore();
     await orderIn(client, order.id, ["completed"]);
     expect((await client.clusters.get.query({ clusterId: cluster.id })).state).toBe("ready");
-    await expectPlatformInvariants(stack.deps, [tenantId]);
+    await stack.expectInvariants([tenantId]);
   });
 
   it("cancelling an order that has no workflow yet cancels it and gives its quota back", async () => {
@@ -220,6 +219,6 @@ describe("a committed order always gets its workflow", () => {
       error: { reason: "cancelled" },
     });
     expect((await client.clusters.get.query({ clusterId: cluster.id })).state).toBe("failed");
-    await expectPlatformInvariants(stack.deps, [tenantId]);
+    await stack.expectInvariants([tenantId]);
   });
 });

@@ -27,7 +27,11 @@ describe("instances and storage pools through orders and workflows", () => {
     stack = await startStack({ worker: true });
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
   });
 
   it("provisions an instance, counts it, deletes it and gives its quota back", async () => {

@@ -28,6 +28,7 @@ import { createFilesystemDriver, createTenantObjectStore, type TenantObjectStore
 import { buildServer } from "@platforma/api-app/server";
 import { createWorker } from "@platforma/worker-app/run-worker";
 import { testEnv } from "./env.ts";
+import { expectPlatformInvariants } from "./invariants.ts";
 import { createTestSigner, TEST_AUDIENCE, TEST_ISSUER, type TestSigner } from "./tokens.ts";
 
 const silentLogger: Logger = {
@@ -82,6 +83,11 @@ export interface TestStack {
   stopWorker(): Promise<void>;
   /** Starts an in-process worker on the stack's task queue (after `stopWorker`, or a killed one). */
   startWorker(provider?: Omit<SimulatedDriverOptions, "db">): Promise<void>;
+  /**
+   * The platform's invariants (`expectPlatformInvariants`) over the given tenants, by default every
+   * tenant this stack made: every integration test ends with it.
+   */
+  expectInvariants(tenantIds?: readonly TenantId[], opts?: { timeoutMs?: number }): Promise<void>;
   /** A fresh active tenant and a client holding its admin token. */
   newTenant(opts?: {
     allowedRegions?: string[];
@@ -232,6 +238,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     },
     stopWorker,
     startWorker,
+    expectInvariants: (tenantIds = ownTenants, invariantOpts) =>
+      expectPlatformInvariants({ db: app.db, systemDb: system.db, temporal }, tenantIds, invariantOpts),
     async newTenant(t = {}) {
       const tenant = await operator.tenants.create.mutate({
         name: `test tenant ${globalThis.crypto.randomUUID().slice(0, 8)}`,

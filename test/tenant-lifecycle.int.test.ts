@@ -32,7 +32,11 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
     replica = await stack.replica(CACHE_TTL_MS);
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
   });
 
   /**

@@ -36,7 +36,11 @@ describe("an interrupted purge resumes on another worker, and purging twice is h
   });
   afterAll(async () => {
     child?.kill("SIGKILL");
-    await stack?.close();
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
   });
 
   it("finishes the purge after the worker running it is killed mid-release", async () => {

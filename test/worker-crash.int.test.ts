@@ -47,7 +47,11 @@ describe("a worker killed mid-saga", () => {
   afterAll(async () => {
     for (const child of children) child.kill("SIGKILL");
     await Promise.all(children.map(exited));
-    await stack?.close();
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
   });
 
   it("is replaced by a new process that finishes the order exactly once", { timeout: 240_000 }, async () => {
