@@ -81,6 +81,19 @@ describe("tenant isolation in Postgres", () => {
       expect(tenantTablesInDeleteOrder().filter((t) => t === table)).toHaveLength(1);
     });
 
+    it("has the tenant write guard: every insert, and every update (the outbox: inserts only)", async () => {
+      const { rows } = await raw.query<{ def: string }>(
+        `select pg_get_triggerdef(t.oid) as def from pg_trigger t
+          where t.tgrelid = $1::regclass and t.tgname = 'platforma_guard_tenant_write' and not t.tgisinternal`,
+        [name],
+      );
+      expect(rows).toHaveLength(1);
+      const events = name === "outbox" ? "BEFORE INSERT ON" : "BEFORE INSERT OR UPDATE ON";
+      const mode = ["orders", "provider_allocations"].includes(name) ? "'active'" : "'any'";
+      expect(rows[0]?.def).toContain(events);
+      expect(rows[0]?.def).toContain(`platforma_guard_tenant_write(${mode})`);
+    });
+
     it("has an index leading with tenant_id", async () => {
       const { rows } = await raw.query<{ first_column: string }>(
         `select a.attname as first_column
@@ -100,6 +113,69 @@ describe("tenant isolation in Postgres", () => {
          from pg_roles r where r.rolname = current_user`,
     );
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, owns: 0 });
+  });
+
+  describe("the tenant write guard", () => {
+    /** SQLSTATEs raised by the guard (migration 0008). */
+    const PURGED = "PT001";
+    const NOT_ACTIVE = "PT002";
+    const tenantIn = async (state: string, purged = false) => {
+      const id = newId("tenant");
+      await system.pool.query(
+        `insert into tenants (id, name, state, allowed_regions, purged_at) values ($1, 'guard test', $2, '{}', $3)`,
+        [id, state, purged ? new Date() : null],
+      );
+      return id;
+    };
+    const insertUser = (tenantId: TenantId) =>
+      withTenant(app.db, tenantId, (tx) =>
+        tx.insert(users).values({ id: newId("user"), tenantId, email: "late@example.com" }),
+      );
+    const insertOrder = (tenantId: TenantId) => {
+      const id = newId("order");
+      return withTenant(app.db, tenantId, (tx) =>
+        tx
+          .insert(orders)
+          .values({ id, tenantId, kind: "cluster.create", request: {}, workflowId: `order/${id}` }),
+      );
+    };
+
+    it("refuses every write for a purged tenant, from any role", async () => {
+      const purged = await tenantIn("deleted", true);
+      await expect(insertUser(purged)).rejects.toMatchObject({ cause: { code: PURGED } });
+      await expect(insertOrder(purged)).rejects.toMatchObject({ cause: { code: PURGED } });
+      // The system role bypasses RLS, not the guard.
+      await expect(
+        system.pool.query(
+          `insert into outbox (id, tenant_id, topic, type, data) values ($1, $2, 'platforma.tenants.v1', 'x', '{}')`,
+          [newId("event"), purged],
+        ),
+      ).rejects.toMatchObject({ code: PURGED });
+    });
+
+    it("refuses an update of a row that predates the purge", async () => {
+      const tenantId = await tenantIn("active");
+      await seedTenantRows(system.db, tenantId);
+      await system.pool.query(`update tenants set state = 'deleted', purged_at = now() where id = $1`, [
+        tenantId,
+      ]);
+      await expect(
+        system.pool.query(`update clusters set name = 'revived' where tenant_id = $1`, [tenantId]),
+      ).rejects.toMatchObject({ code: PURGED });
+      // Deleting (what the purge does) stays possible.
+      await system.pool.query(`delete from clusters where tenant_id = $1`, [tenantId]);
+    });
+
+    it("lets a tenant that is not active take no new order, yet record everything else", async () => {
+      for (const state of ["suspended", "archived", "deleted"]) {
+        const tenantId = await tenantIn(state);
+        await expect(insertOrder(tenantId), state).rejects.toMatchObject({
+          cause: { code: NOT_ACTIVE, hint: state },
+        });
+        await expect(insertUser(tenantId), state).resolves.toBeDefined();
+      }
+      await expect(insertOrder(await tenantIn("active"))).resolves.toBeDefined();
+    });
   });
 
   describe("with rows of two tenants", () => {
