@@ -57,9 +57,8 @@ export interface SweepOptions {
 
 /**
  * A committed order always gets its workflow (docs/decisions/committed-order-start.md): finds open
- * orders whose workflow start is still owed
- * (the request that placed them crashed, or Temporal was away) and starts them. Every API replica
- * may run it; a start is idempotent by workflow id. Returns how many it started.
+ * orders whose workflow start is still owed (the request that placed them crashed, or Temporal was
+ * away) and starts them. Every API replica may run it; a start is idempotent by workflow id.
  */
 export async function sweepUnstartedOrders(
   deps: { systemDb: SystemDb; workflows: WorkflowStarter },
