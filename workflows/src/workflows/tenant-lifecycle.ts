@@ -15,20 +15,17 @@ import {
   upsertMemo,
   workflowInfo,
 } from "@temporalio/workflow";
-import {
-  LIFECYCLE_TRANSITIONS,
-  transitionRefusal,
-  type LifecycleCommand,
-  type LifecycleSnapshot,
-  type LifecycleStatus,
-  type RunningTransition,
-  type TenantLifecycleInput,
-  type TransitionOutcome,
+import type {
+  LifecycleCommand,
+  LifecycleStatus,
+  TenantLifecycleInput,
+  TransitionOutcome,
 } from "@platforma/contracts/lifecycle";
 import { TENANT_LIFECYCLE_MESSAGES } from "@platforma/contracts/workflows";
 import type { LifecycleActivities } from "../activities/lifecycle-activities.ts";
 import { DB_STEP, LIFECYCLE_STEP } from "./activity-presets.ts";
 import { failureReason } from "./failure-reason.ts";
+import { LifecycleState, PurgeTally } from "./lifecycle-state.ts";
 
 export const transitionUpdate = defineUpdate<TransitionOutcome, [LifecycleCommand]>(
   TENANT_LIFECYCLE_MESSAGES.transition,
@@ -51,81 +48,51 @@ const DEFAULT_HISTORY_LIMIT = 2000;
 const PURGE_PASSES = 3;
 const PURGE_RETRY_AFTER = "1 hour";
 
-/** `archive/<UTC time>/`: sortable, and free of characters object stores treat specially. */
-const archivePrefixAt = (ms: number) => `archive/${new Date(ms).toISOString().replace(/[:.]/g, "-")}/`;
-
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-
 /**
  * One long-lived workflow per tenant (`tenant/<ten_id>`): operators' transitions arrive as
  * validated updates, one at a time. An update returns once the new state is committed (so access
- * follows at once); what follows it runs here afterwards, visible as the running transition: an
- * archive's export and compute release, and, when a deletion's retention has passed on a durable
- * timer, the purge. After the purge the workflow ends, leaving the tombstone.
+ * follows at once); what follows it runs here afterwards: a deletion's drain of the tenant's
+ * orders, an archive's drain, export and compute release (visible as the running transition), and,
+ * when a deletion's retention has passed on a durable timer, the purge. After the purge the
+ * workflow ends, leaving the tombstone. The state and its rules live in `LifecycleState`; this is
+ * the loop and the activities around it.
  */
 export async function tenantLifecycle(input: TenantLifecycleInput): Promise<LifecycleStatus> {
   const { tenantId } = input;
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
-  let snap: LifecycleSnapshot = { ...input.snapshot };
-  let running: RunningTransition | null = null;
-  let archiveTo: string | null = null;
-  let drainAfterDeletion = false;
+  const life = new LifecycleState(input.snapshot);
 
-  const status = (): LifecycleStatus => ({ ...snap, running });
   // The memo is what `tenants.get` reads (describe works without a worker, a query does not).
-  const publish = () => upsertMemo({ lifecycle: status() });
+  const publish = () => upsertMemo({ lifecycle: life.status() });
   const step = (name: string) => {
-    if (running) running = { ...running, step: name };
+    life.step(name);
     publish();
   };
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
-  const refuse = (message: string): never => {
-    throw ApplicationFailure.create({
-      type: "invalid_transition",
-      message,
-      nonRetryable: true,
-      details: [{ currentState: snap.state, running: running?.transition ?? null }],
-    });
-  };
-
-  setHandler(statusQuery, status);
+  setHandler(statusQuery, () => life.status());
   setHandler(
     transitionUpdate,
     async (command) => {
       const at = Date.now();
-      running = { transition: command.transition, startedAt: at, step: "apply" };
+      const { archivePrefix } = life.begin(command, at);
       publish();
-      const archivePrefix = command.transition === "archive" ? archivePrefixAt(at) : undefined;
       try {
-        const outcome = await db.applyTenantTransition(tenantId, command, snap.stateVersion, {
+        const outcome = await db.applyTenantTransition(tenantId, command, life.snapshot.stateVersion, {
           at,
           archivePrefix,
         });
-        snap = {
-          state: outcome.state,
-          stateVersion: outcome.stateVersion,
-          purgeAfter: outcome.purgeAfter ? Date.parse(outcome.purgeAfter) : null,
-          purged: false,
-        };
-        if (archivePrefix) {
-          archiveTo = archivePrefix;
-          running = { ...running, step: "export" };
-        } else {
-          // The deletion committed, so the tenant takes no new order; the ones in flight end now,
-          // in the background: the deletion stays cancellable meanwhile.
-          if (command.transition === "requestDeletion" && patched(DRAIN_ORDERS)) drainAfterDeletion = true;
-          running = null;
-        }
+        const drain = command.transition === "requestDeletion" && patched(DRAIN_ORDERS);
+        life.applied(command, outcome, { archivePrefix, drain });
         log.info("tenant transition applied", {
           tenantId,
           transition: command.transition,
-          state: snap.state,
+          state: life.snapshot.state,
         });
         return outcome;
       } catch (err) {
-        running = null;
+        life.failed();
         const { reason, message } = failureReason(err, "transition_failed");
         if (reason !== "invalid_transition") {
           await db.recordTransitionFailure(tenantId, { transition: command.transition, reason, message });
@@ -144,21 +111,18 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
     },
     {
       validator(command) {
-        if (
-          !command ||
-          typeof command !== "object" ||
-          !Object.hasOwn(LIFECYCLE_TRANSITIONS, command.transition)
-        ) {
-          throw ApplicationFailure.create({
-            type: "invalid_input",
-            message: "unknown transition",
-            nonRetryable: true,
-          });
-        }
-        if (snap.purged) refuse("the tenant was purged");
-        if (running) refuse(`a ${running.transition} of this tenant is in progress`);
-        const refusal = transitionRefusal(command.transition, snap.state);
-        if (refusal) refuse(refusal);
+        const refusal = life.refusal(command);
+        if (!refusal) return;
+        throw ApplicationFailure.create({
+          type: refusal.type,
+          message: refusal.message,
+          nonRetryable: true,
+          ...(refusal.type === "invalid_transition"
+            ? {
+                details: [{ currentState: life.snapshot.state, running: life.running?.transition ?? null }],
+              }
+            : {}),
+        });
       },
     },
   );
@@ -198,13 +162,9 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
     }
   }
 
-  /**
-   * Deleted counts are what a pass found before deleting minus what it found after, both recorded
-   * in the history, so they stay exact when a step is interrupted and retried on another worker.
-   */
-  async function purge(): Promise<void> {
-    const deletedRows: Record<string, number> = {};
-    let deletedObjects = 0;
+  /** Drain, release, delete and verify until nothing is left; then the tombstone. */
+  async function purge(): Promise<boolean> {
+    const tally = new PurgeTally();
     for (let pass = 1; ; pass++) {
       if (patched(DRAIN_ORDERS)) await drainOrders("tenant_deleted");
       // The purge deletes the tenant's outbox rows: first let the relay publish every event.
@@ -220,31 +180,12 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
       for (const table of await work.purgeTableNames()) await work.deleteTenantRows(tenantId, table);
       step("verify");
       const left = await work.verifyTenantPurged(tenantId);
-      for (const [table, n] of Object.entries(found.rows)) {
-        deletedRows[table] = (deletedRows[table] ?? 0) + Math.max(n - (left.rows[table] ?? 0), 0);
-      }
-      deletedObjects += Math.max(found.objects - left.objects, 0);
-      const remaining = sum(Object.values(left.rows)) + left.objects;
+      const remaining = tally.pass(found, left);
       if (remaining === 0) {
         step("tombstone");
-        const rows = Object.fromEntries(
-          Object.entries(left.rows).map(([table, n]) => [
-            table,
-            { deleted: deletedRows[table] ?? 0, remaining: n },
-          ]),
-        );
-        await work.completeTenantPurge(tenantId, {
-          allocationsReleased: allocations,
-          rows,
-          objects: { deleted: deletedObjects, remaining: left.objects },
-        });
-        snap = { ...snap, purged: true };
-        log.info("tenant purged", {
-          tenantId,
-          rows: sum(Object.values(deletedRows)),
-          objects: deletedObjects,
-        });
-        return;
+        await work.completeTenantPurge(tenantId, tally.report(left, allocations));
+        log.info("tenant purged", { tenantId, ...tally.totals() });
+        return true;
       }
       log.warn("purge verification found data left", { tenantId, pass, remaining });
       if (pass >= PURGE_PASSES) {
@@ -261,58 +202,46 @@ export async function tenantLifecycle(input: TenantLifecycleInput): Promise<Life
 
   publish();
   for (;;) {
-    await condition(() => running === null || archiveTo !== null || drainAfterDeletion);
-    if (drainAfterDeletion) {
-      drainAfterDeletion = false;
+    await condition(() => life.hasWork());
+    const next = life.next();
+    if (next.kind === "drain-deletion") {
       try {
         await drainOrders("tenant_deleted");
       } catch (err) {
         const { reason, message } = failureReason(err, "transition_failed");
         await db.recordTransitionFailure(tenantId, { transition: "requestDeletion", reason, message });
       }
-      running = null;
+      life.drained();
       publish();
       continue;
     }
-    if (archiveTo !== null) {
-      await finishArchive(archiveTo);
-      archiveTo = null;
-      running = null;
+    if (next.kind === "finish-archive") {
+      await finishArchive(next.prefix);
+      life.archiveFinished();
       publish();
       continue;
     }
-    if (snap.purged) break;
+    if (next.kind === "done") break;
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
-      if (running !== null) continue;
-      await continueAsNew<typeof tenantLifecycle>({ ...input, snapshot: snap });
+      if (life.running !== null) continue;
+      await continueAsNew<typeof tenantLifecycle>({ ...input, snapshot: life.snapshot });
     }
-    const due = snap.state === "deleted" ? snap.purgeAfter : null;
-    if (due === null) {
-      await condition(
-        () =>
-          running !== null || shouldContinueAsNew() || (snap.state === "deleted" && snap.purgeAfter !== null),
-      );
+    if (next.kind === "idle") {
+      await condition(() => life.idleWakes() || shouldContinueAsNew());
       continue;
     }
     // The retention timer: durable, survives workers and continue-as-new (the deadline is in the snapshot).
-    const waitMs = due - Date.now();
+    const waitMs = next.due - Date.now();
     if (waitMs > 0) {
-      const woke = await condition(
-        () =>
-          running !== null || snap.state !== "deleted" || snap.purgeAfter !== due || shouldContinueAsNew(),
-        waitMs,
-      );
+      const woke = await condition(() => life.retentionWakes(next.due) || shouldContinueAsNew(), waitMs);
       if (woke) continue;
     }
-    // A cancellation accepted in the same activation as the timer wins: it is already running.
-    if (running !== null || snap.state !== "deleted") continue;
-    running = { transition: "purge", startedAt: Date.now(), step: "start" };
+    if (!life.startPurge(Date.now())) continue;
     publish();
-    await purge();
-    running = null;
+    life.purgeFinished(await purge());
     publish();
   }
   await condition(allHandlersFinished);
-  return status();
+  return life.status();
 }
