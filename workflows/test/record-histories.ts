@@ -265,6 +265,26 @@ const CASES: Record<string, Case> = {
     return [tenantRecording("tenant-lifecycle.archived", tenantId)];
   },
 
+  async "tenant-lifecycle.archived-mid-saga"({ stack, latency }) {
+    // The drain: a saga in flight is cancelled by the lifecycle and compensates before the release.
+    const { tenantId, client, region } = await dedicatedTenant(stack);
+    latency.allocateNodes = 1500;
+    const { order: o } = await client.clusters.create.mutate({
+      name: "inflight",
+      region,
+      ...dedicatedSpec("ceph"),
+    });
+    await stepRunning(client, o.id, "compute");
+    await stack.operator.tenants.archive.mutate({ tenantId, reason: "contract ended" });
+    await lifecycleIdle(stack, tenantId);
+    // The tenant's own credential no longer reads its orders: wait on the workflow instead.
+    await stack.temporal!.workflow.getHandle(o.workflowId).result();
+    return [
+      tenantRecording("tenant-lifecycle.archived-mid-saga", tenantId),
+      order("provision-dedicated-cluster.cancelled-by-archive", o),
+    ];
+  },
+
   async "tenant-lifecycle.deletion-pending"({ stack }) {
     // The platform default retention (90 days): the run is left sleeping on its retention timer,
     // as every deleted tenant in production is for months.
