@@ -168,6 +168,51 @@ describe("a cluster owns what runs on it", () => {
   });
 });
 
+describe("cancelled orders end `cancelled`, whatever their kind", () => {
+  let stack: TestStack;
+  const latency: Latency = {};
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: true, provider: { latency } });
+  });
+  afterAll(async () => {
+    try {
+      await stack?.expectInvariants();
+    } finally {
+      await stack?.close();
+    }
+  });
+
+  it("a shared cluster cancelled mid-allocation fails with reason cancelled and holds nothing", async () => {
+    const { client } = await stack.newTenant();
+    latency.allocateCluster = 1500;
+    const { cluster, order } = await client.clusters.create.mutate({ name: "slow", region: "eu-central-1" });
+    await orderAtStep(client, order.id, "compute");
+    await client.orders.cancel.mutate({ orderId: order.id });
+    expect(await orderIn(client, order.id, ["failed"])).toMatchObject({ error: { reason: "cancelled" } });
+    expect((await client.clusters.get.query({ clusterId: cluster.id })).state).toBe("failed");
+    delete latency.allocateCluster;
+  });
+
+  it("an instance cancelled mid-provisioning fails with reason cancelled and gives its quota back", async () => {
+    const { client } = await stack.newTenant();
+    const clusterId = await readyCluster(stack, client);
+    latency.provisionResource = 1500;
+    const { order } = await client.instances.create.mutate({
+      clusterId,
+      name: "i",
+      cpuCores: 2,
+      memoryGb: 4,
+    });
+    await orderAtStep(client, order.id, "provision");
+    await client.orders.cancel.mutate({ orderId: order.id });
+    expect(await orderIn(client, order.id, ["failed"])).toMatchObject({ error: { reason: "cancelled" } });
+    const used = (await client.quotas.get.query()).quotas.find((q) => q.quota === "max_instances")?.used;
+    expect(used).toBe(0);
+    delete latency.provisionResource;
+  });
+});
+
 describe("a committed order always gets its workflow", () => {
   let stack: TestStack;
   let temporal: TcpProxy;
