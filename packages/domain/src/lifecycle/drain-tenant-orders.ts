@@ -25,10 +25,12 @@ export async function closeUnstartedOrders(
     let ended = 0;
     const toCancel: string[] = [];
     for (const order of open) {
+      // Deletions run to their end (the order starter starts one still owed its workflow).
+      if (order.kind.endsWith(".delete")) continue;
       if (endsWithoutWorkflow(order)) {
         await endUnstartedOrder(tx, tenantId, order, reason, "the tenant's lifecycle closed the order");
         ended += 1;
-      } else if (!order.kind.endsWith(".delete")) {
+      } else {
         toCancel.push(order.workflowId);
       }
     }

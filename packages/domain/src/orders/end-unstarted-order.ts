@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { TenantId } from "@platforma/contracts";
-import { clusters, instances, orders, storagePools, type TenantTx } from "@platforma/db";
+import { clusters, orders, type TenantTx } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import { releaseQuota } from "../quotas/admit-quota.ts";
+import { RESOURCE_ADAPTERS } from "../resources/resource-adapters.ts";
 
 type OrderRow = typeof orders.$inferSelect;
 
@@ -34,31 +35,11 @@ export async function endUnstartedOrder(
   for (const c of cls) {
     await appendEvent(tx, tenantId, "cluster.failed.v1", { clusterId: c.id, orderId: order.id, reason });
   }
-  const ins = await tx
-    .update(instances)
-    .set(failed)
-    .where(eq(instances.orderId, order.id))
-    .returning({ id: instances.id, clusterId: instances.clusterId });
-  for (const i of ins) {
-    await appendEvent(tx, tenantId, "instance.failed.v1", {
-      instanceId: i.id,
-      clusterId: i.clusterId,
-      orderId: order.id,
-      reason,
-    });
-  }
-  const pools = await tx
-    .update(storagePools)
-    .set(failed)
-    .where(eq(storagePools.orderId, order.id))
-    .returning({ id: storagePools.id, clusterId: storagePools.clusterId });
-  for (const p of pools) {
-    await appendEvent(tx, tenantId, "storage_pool.failed.v1", {
-      storagePoolId: p.id,
-      clusterId: p.clusterId,
-      orderId: order.id,
-      reason,
-    });
+  for (const adapter of Object.values(RESOURCE_ADAPTERS)) {
+    for (const resource of await adapter.lockByOrder(tx, order.id)) {
+      await adapter.setState(tx, resource.id, "failed");
+      await adapter.announce(tx, tenantId, resource, "failed", reason);
+    }
   }
   await releaseQuota(tx, tenantId, order.reserved);
   await tx

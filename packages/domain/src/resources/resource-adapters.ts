@@ -30,6 +30,8 @@ type Outcome = "ready" | "failed" | "deleted";
 export interface ResourceAdapter {
   kind: ResourceKind;
   lock(tx: TenantTx, id: string): Promise<ResourceRef | null>;
+  /** The resources an order wrote (one, for the create orders). */
+  lockByOrder(tx: TenantTx, orderId: OrderId): Promise<ResourceRef[]>;
   setState(tx: TenantTx, id: string, state: ResourceState): Promise<void>;
   announce(
     tx: TenantTx,
@@ -40,6 +42,11 @@ export interface ResourceAdapter {
   ): Promise<void>;
 }
 
+const instanceRef = (row: typeof instances.$inferSelect): ResourceRef => ({
+  ...row,
+  quota: { max_instances: 1, max_cpu_cores: row.cpuCores, max_memory_gb: row.memoryGb },
+});
+
 const instanceAdapter: ResourceAdapter = {
   kind: "instance",
   async lock(tx, id) {
@@ -48,12 +55,11 @@ const instanceAdapter: ResourceAdapter = {
       .from(instances)
       .where(eq(instances.id, id as InstanceId))
       .for("update");
-    return row
-      ? {
-          ...row,
-          quota: { max_instances: 1, max_cpu_cores: row.cpuCores, max_memory_gb: row.memoryGb },
-        }
-      : null;
+    return row ? instanceRef(row) : null;
+  },
+  async lockByOrder(tx, orderId) {
+    const rows = await tx.select().from(instances).where(eq(instances.orderId, orderId)).for("update");
+    return rows.map(instanceRef);
   },
   async setState(tx, id, state) {
     await tx
@@ -78,6 +84,10 @@ const storagePoolAdapter: ResourceAdapter = {
       .where(eq(storagePools.id, id as StoragePoolId))
       .for("update");
     return row ? { ...row, quota: { max_storage_tb: row.sizeTb } } : null;
+  },
+  async lockByOrder(tx, orderId) {
+    const rows = await tx.select().from(storagePools).where(eq(storagePools.orderId, orderId)).for("update");
+    return rows.map((row) => ({ ...row, quota: { max_storage_tb: row.sizeTb } }));
   },
   async setState(tx, id, state) {
     await tx
