@@ -30,11 +30,17 @@ export function orderClosed(order: { id: OrderId; state: string; errorReason: st
   });
 }
 
-async function lockOrder(tx: TenantTx, orderId: OrderId) {
+/**
+ * The order row, locked. Null when it no longer exists (its tenant was purged): steps that end an
+ * order treat that as ended, forward steps refuse with `orderGone` (final, not retried for ever).
+ */
+export async function lockOrder(tx: TenantTx, orderId: OrderId) {
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
-  if (!order) throw new Error(`order ${orderId} not found`);
-  return order;
+  return order ?? null;
 }
+
+export const orderGone = (orderId: OrderId) =>
+  new DomainError("order_closed", `order ${orderId} no longer exists`, { state: null });
 
 function withStep(steps: OrderStep[], step: Omit<OrderStep, "at">): OrderStep[] {
   const at = new Date().toISOString();
@@ -50,10 +56,10 @@ export async function markOrderStep(
 ): Promise<void> {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (FINAL_STATES.has(order.state)) {
+    if (!order || FINAL_STATES.has(order.state)) {
       // Compensation marks its steps on whatever the order's state; anything else is moving on.
       if (step.state === "compensated") return;
-      throw orderClosed(order);
+      throw order ? orderClosed(order) : orderGone(orderId);
     }
     const previous = order.steps.find((s) => s.name === step.name)?.state;
     await tx
@@ -83,6 +89,7 @@ export async function completeClusterOrder(
 ): Promise<void> {
   await withTenant(db, ref.tenantId, async (tx) => {
     const order = await lockOrder(tx, ref.orderId);
+    if (!order) throw orderGone(ref.orderId);
     if (order.state === "completed") return;
     if (FINAL_STATES.has(order.state)) throw orderClosed(order);
     const now = new Date();
@@ -139,7 +146,7 @@ async function endClusterOrder(
 ): Promise<void> {
   await withTenant(db, ref.tenantId, async (tx) => {
     const order = await lockOrder(tx, ref.orderId);
-    if (FINAL_STATES.has(order.state)) return;
+    if (!order || FINAL_STATES.has(order.state)) return;
     const now = new Date();
     await tx.update(clusters).set({ state: "failed", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
     await tx
@@ -178,6 +185,7 @@ export const compensateClusterOrder = (
 export async function completeOrder(db: AppDb, tenantId: TenantId, orderId: OrderId): Promise<void> {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
+    if (!order) throw orderGone(orderId);
     if (order.state === "completed") return;
     if (FINAL_STATES.has(order.state)) throw orderClosed(order);
     await tx.update(orders).set({ state: "completed", updatedAt: new Date() }).where(eq(orders.id, orderId));
@@ -199,7 +207,7 @@ export async function failOrder(
 ) {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (FINAL_STATES.has(order.state)) return;
+    if (!order || FINAL_STATES.has(order.state)) return;
     await tx
       .update(orders)
       .set({ state: "failed", errorReason: reason, errorMessage: message, updatedAt: new Date() })

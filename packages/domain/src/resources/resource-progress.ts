@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { DomainError, type OrderId, type ResourceOrderInput } from "@platforma/contracts";
 import { orders, withTenant, type AppDb, type OrderStep, type TenantTx } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
-import { FINAL_STATES, orderClosed } from "../orders/order-progress.ts";
+import { FINAL_STATES, lockOrder, orderClosed, orderGone } from "../orders/order-progress.ts";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
 
@@ -13,15 +13,9 @@ import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
  * deletion or its tenant's archive retired meanwhile makes the workflow compensate instead.
  */
 
-async function lockOrder(tx: TenantTx, orderId: OrderId) {
-  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
-  if (!order) throw new Error(`order ${orderId} not found`);
-  return order;
-}
-
 async function openOrder(tx: TenantTx, orderId: OrderId) {
   const order = await lockOrder(tx, orderId);
-  return FINAL_STATES.has(order.state) ? null : order;
+  return order && !FINAL_STATES.has(order.state) ? order : null;
 }
 
 function step(steps: OrderStep[], name: string, state: OrderStep["state"]): OrderStep[] {
@@ -50,6 +44,7 @@ export async function completeResourceProvisioning(db: AppDb, input: ResourceOrd
   const adapter = RESOURCE_ADAPTERS[input.kind];
   await withTenant(db, input.tenantId, async (tx) => {
     const order = await lockOrder(tx, input.orderId);
+    if (!order) throw orderGone(input.orderId);
     if (order.state === "completed") return;
     if (FINAL_STATES.has(order.state)) throw orderClosed(order);
     const resource = await adapter.lock(tx, input.resourceId);
