@@ -16,10 +16,16 @@ export const ERROR_REASONS = {
   conflict: 409,
   invalid_transition: 409,
   capacity_unavailable: 409,
+  /** A dependency (Postgres, Temporal) is unreachable or briefly refusing work: retry after `Retry-After`. */
+  unavailable: 503,
   internal: 500,
 } as const;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;
+
+/** What an `unavailable` error names as `dependency`: the service the request could not reach. */
+export const DEPENDENCIES = ["postgres", "temporal"] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
 
 export interface QuotaViolation {
   quota: string;
@@ -30,6 +36,10 @@ export interface QuotaViolation {
 
 export interface ErrorDetails {
   violations?: QuotaViolation[];
+  /** On `unavailable`: which dependency failed. */
+  dependency?: Dependency;
+  /** On `unavailable`: the same request may succeed if sent again. */
+  retryable?: boolean;
   [key: string]: unknown;
 }
 
