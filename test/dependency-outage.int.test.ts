@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf } from "@platforma/client";
+import { outbox } from "@platforma/db";
 import { buildServer } from "@platforma/api-app/server";
 import { testEnv } from "./env.ts";
 import { eventually } from "./eventually.ts";
@@ -143,6 +145,64 @@ describe("Postgres unreachable", () => {
       appProxy.restore();
     }
     await eventually(async () => expect((await query(stack.url, "clusters.list", jwt)).status).toBe(200));
+  });
+
+  it("tells an event subscription unavailable while Postgres is away; the client reconnects and resumes", async () => {
+    const { tenantId, client } = await stack.newTenant();
+    // Resuming after the tenant's first event, so a reconnection misses nothing whenever it happens.
+    const [created] = await stack.deps.systemDb
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(eq(outbox.tenantId, tenantId))
+      .orderBy(outbox.seq)
+      .limit(1);
+    const received: string[] = [];
+    const states: { state: string; error: unknown }[] = [];
+    const subscription = client.events.subscribe.subscribe(
+      { lastEventId: created?.id },
+      {
+        onData: ({ data }) => received.push(data.type),
+        onConnectionStateChange: (s) => states.push({ state: s.state, error: s.error }),
+        onError: (err) => states.push({ state: "failed", error: err }),
+      },
+    );
+    try {
+      await eventually(async () => expect(states.at(-1)?.state).toBe("pending"));
+      // Past the stream's first queries: it is polling.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      appProxy.cut();
+      systemProxy.cut();
+      // A retryable error: the client goes back to connecting rather than ending the subscription.
+      const interrupted = await eventually(
+        async () => {
+          const s = states.find((s) => s.state === "connecting" && s.error);
+          if (!s) throw new Error(`no interruption yet: ${JSON.stringify(states)}`);
+          return s;
+        },
+        { timeoutMs: 10_000 },
+      );
+      expect(errorDataOf(interrupted.error)).toMatchObject({
+        reason: "unavailable",
+        dependency: "postgres",
+        retryable: true,
+        httpStatus: 503,
+      });
+      expect((interrupted.error as Error).message).toBe("postgres is unavailable; retry shortly");
+
+      appProxy.restore();
+      systemProxy.restore();
+      await eventually(() =>
+        stack.operator.tenants.updateQuotas.mutate({ tenantId, quotas: { max_clusters: 42 } }),
+      );
+      await eventually(async () => expect(received).toContain("quota.limits_updated.v1"), {
+        timeoutMs: 20_000,
+      });
+      expect(states.some((s) => s.state === "failed")).toBe(false);
+    } finally {
+      subscription.unsubscribe();
+      appProxy.restore();
+      systemProxy.restore();
+    }
   });
 
   it("says which dependency /readyz found down, and nothing else", async () => {
