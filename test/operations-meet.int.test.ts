@@ -221,7 +221,7 @@ describe("a committed order always gets its workflow", () => {
     const { testEnv } = await import("./env.ts");
     temporal = await startTcpProxy(testEnv.temporalAddress);
     // The API reaches Temporal through the proxy; the worker keeps the real address.
-    stack = await startStack({ worker: true, apiTemporalAddress: temporal.address });
+    stack = await startStack({ worker: true, urls: { temporalAddress: temporal.address } });
   });
   afterAll(async () => {
     await stack?.close();

@@ -52,8 +52,12 @@ export interface StackOptions {
   logger?: Logger;
   /** Platform default retention of deleted tenants, in days (the worker's TENANT_RETENTION_DAYS). */
   retentionDays?: number;
-  /** Temporal address the API uses (e.g. through a TCP proxy); the worker always uses the real one. */
-  apiTemporalAddress?: string;
+  /**
+   * Addresses to use instead of the shared services' (e.g. a `startTcpProxy` an outage test cuts):
+   * the database URLs for the stack's pools (API, and the in-process worker and relay if any), the
+   * Temporal address for the API's client only (an in-process worker connects directly).
+   */
+  urls?: { databaseUrl?: string; systemDatabaseUrl?: string; temporalAddress?: string };
   /** Run the API's order starter (sweeps committed orders whose workflow start is owed). Default: with Temporal. */
   orderStarter?: boolean;
 }
@@ -122,15 +126,15 @@ let runtimeInstalled = false;
 /** The real API over HTTP on an ephemeral port, against the real services. */
 export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const taskQueue = `test-${globalThis.crypto.randomUUID()}`;
-  const app = createDb({ url: testEnv.databaseUrl, max: opts.poolSize ?? 20 });
-  const system = createSystemDb({ url: testEnv.systemDatabaseUrl, max: 5 });
+  const app = createDb({ url: opts.urls?.databaseUrl ?? testEnv.databaseUrl, max: opts.poolSize ?? 20 });
+  const system = createSystemDb({ url: opts.urls?.systemDatabaseUrl ?? testEnv.systemDatabaseUrl, max: 5 });
   const signer = await createTestSigner();
 
   let connection: Connection | null = null;
   let temporal: Client | null = null;
   let workflows = opts.workflows;
   if (!workflows) {
-    connection = await Connection.connect({ address: opts.apiTemporalAddress ?? testEnv.temporalAddress });
+    connection = await Connection.connect({ address: opts.urls?.temporalAddress ?? testEnv.temporalAddress });
     temporal = new Client({ connection });
     workflows = createWorkflowStarter(temporal, { taskQueue });
   }

@@ -8,9 +8,15 @@ const envSchema = z
     DATABASE_URL: envFields.postgresUrl,
     DATABASE_SYSTEM_URL: envFields.postgresUrl,
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    // A request waits at most this for a database connection, then answers 503 `unavailable`.
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     TEMPORAL_ADDRESS: z.string().default("127.0.0.1:7233"),
     TEMPORAL_NAMESPACE: z.string().default("default"),
     TEMPORAL_TASK_QUEUE: z.string().default("platforma"),
+    // How long a lifecycle transition waits to be accepted by the tenant's workflow (a Temporal
+    // that is away fails within this, as 503 `unavailable`), and then to be committed.
+    TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    TEMPORAL_TRANSITION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     AUTH_ISSUER: z.string().default("https://auth.platforma.local"),
     AUTH_AUDIENCE: z.string().default("platforma-api"),
     AUTH_JWKS_URL: z.url().optional(),

@@ -19,11 +19,13 @@ const app = createDb({
   url: env.DATABASE_URL,
   max: env.DATABASE_POOL_SIZE,
   applicationName: "platforma-api",
+  connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
 });
 const system = createSystemDb({
   url: env.DATABASE_SYSTEM_URL,
   max: 5,
   applicationName: "platforma-api-system",
+  connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
 });
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
@@ -38,7 +40,11 @@ const server = await buildServer({
     db: app.db,
     systemDb: system.db,
     workflows,
-    lifecycle: createTenantLifecycleClient(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE }),
+    lifecycle: createTenantLifecycleClient(temporal, {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      rpcTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS,
+      transitionTimeoutMs: env.TEMPORAL_TRANSITION_TIMEOUT_MS,
+    }),
     verifier: createCredentialVerifier({
       jwt: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
       apiKey: createApiKeyVerifier({ db: system.db, logger }),
@@ -47,7 +53,11 @@ const server = await buildServer({
     logger,
     eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
   },
-  readinessChecks: [async () => void (await connection.healthService.check({}))],
+  readinessChecks: {
+    // A deadline, or the client's own retries would hold the probe ~20 s while Temporal is away.
+    temporal: () =>
+      connection.withDeadline(Date.now() + 2000, async () => void (await connection.healthService.check({}))),
+  },
 });
 
 const address = await server.listen({ host: env.HOST, port: env.PORT });

@@ -1,13 +1,37 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
-import { appRouter, createContextFactory, type ApiDeps, type AppRouter } from "@platforma/api";
+import {
+  appRouter,
+  createContextFactory,
+  retryHeadersFor,
+  type ApiDeps,
+  type AppRouter,
+} from "@platforma/api";
 
 export interface ServerOptions {
   deps: ApiDeps;
-  /** Extra readiness probes (Temporal connection, …); /readyz fails if any throws. */
-  readinessChecks?: (() => Promise<void>)[];
+  /**
+   * Readiness probes besides Postgres's, by the name /readyz reports them under (e.g. `temporal`);
+   * a probe that throws, or does not answer within a couple of seconds, reports its dependency down.
+   */
+  readinessChecks?: Record<string, () => Promise<void>>;
   logger?: boolean;
+}
+
+/** A readiness answer must come back while the orchestrator still waits for it. */
+const READINESS_TIMEOUT_MS = 2000;
+
+async function probe(check: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("readiness check timed out")), READINESS_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The HTTP host: tRPC under /trpc, liveness at /healthz, readiness (dependencies reachable) at /readyz. */
@@ -27,17 +51,31 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     trpcOptions: {
       router: appRouter,
       createContext: ({ req }) => createContext(req),
+      // A dependency outage answers 503 `unavailable`; this tells the client when to try again.
+      responseMeta: ({ errors }) => ({ headers: retryHeadersFor(errors) }),
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
   app.get("/healthz", async () => ({ ok: true }));
+  const checks: Record<string, () => Promise<void>> = {
+    postgres: async () => void (await opts.deps.db.execute(sql`select 1`)),
+    ...opts.readinessChecks,
+  };
+  // Names the failing dependency and nothing else: the endpoint is unauthenticated, so the
+  // error's text (addresses, SQL) goes to the log only.
   app.get("/readyz", async (_req, reply) => {
-    try {
-      await opts.deps.db.execute(sql`select 1`);
-      for (const check of opts.readinessChecks ?? []) await check();
-      return { ok: true };
-    } catch (err) {
-      return reply.code(503).send({ ok: false, error: err instanceof Error ? err.message : String(err) });
-    }
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await probe(check);
+          return [name, "up"] as const;
+        } catch (err) {
+          opts.deps.logger.warn({ err, check: name }, "readiness check failed");
+          return [name, "down"] as const;
+        }
+      }),
+    );
+    const ok = results.every(([, state]) => state === "up");
+    return reply.code(ok ? 200 : 503).send({ ok, checks: Object.fromEntries(results) });
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { DomainError, ERROR_REASONS, type ErrorReason } from "@platforma/contracts";
-import { errorData, toTrpcError } from "./errors.ts";
+import { errorData, mapError, retryHeadersFor, toTrpcError } from "./errors.ts";
 
 describe("error contract", () => {
   it.each(Object.keys(ERROR_REASONS) as ErrorReason[])("%s keeps its reason, details and cause", (reason) => {
@@ -29,6 +29,33 @@ describe("error contract", () => {
       reason: "invalid_input",
       issues: [{ path: ["name"], message: "too short", code: "too_small" }],
     });
+  });
+
+  it("maps a Postgres serialization failure (40001) to unavailable (503), naming the dependency", () => {
+    const cause = Object.assign(new Error("could not serialize access due to concurrent update"), {
+      code: "40001",
+    });
+    const mapped = mapError(cause);
+    expect(mapped).toBeInstanceOf(TRPCError);
+    expect((mapped as TRPCError).code).toBe("SERVICE_UNAVAILABLE");
+    expect((mapped as TRPCError).message).toBe("postgres is unavailable; retry shortly");
+    expect(errorData(mapped as TRPCError)).toEqual({
+      reason: "unavailable",
+      dependency: "postgres",
+      retryable: true,
+    });
+    // Also when the error reaches the formatter unmapped (a subscription's stream).
+    expect(errorData(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause }))).toMatchObject({
+      reason: "unavailable",
+    });
+    expect(retryHeadersFor([mapped as TRPCError])).toEqual({ "retry-after": "2" });
+  });
+
+  it("asks for a retry only when a dependency was unavailable", () => {
+    const conflict = toTrpcError(new DomainError("conflict", "taken"));
+    expect(retryHeadersFor([conflict])).toEqual({});
+    expect(retryHeadersFor([])).toEqual({});
+    expect(mapError(new TypeError("bug"))).toBeInstanceOf(TypeError);
   });
 
   it("says nothing specific about unexpected failures", () => {

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { DomainError, ERROR_REASONS, type ErrorReason } from "@platforma/contracts";
+import { unavailableErrorOf } from "@platforma/domain";
 
 const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
@@ -9,6 +10,7 @@ const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   404: "NOT_FOUND",
   409: "CONFLICT",
   500: "INTERNAL_SERVER_ERROR",
+  503: "SERVICE_UNAVAILABLE",
 };
 
 export function trpcCodeFor(reason: ErrorReason): TRPC_ERROR_CODE_KEY {
@@ -18,6 +20,33 @@ export function trpcCodeFor(reason: ErrorReason): TRPC_ERROR_CODE_KEY {
 /** Wraps a domain error so tRPC answers with its status; the DomainError stays the cause. */
 export function toTrpcError(err: DomainError): TRPCError {
   return new TRPCError({ code: trpcCodeFor(err.reason), message: err.message, cause: err });
+}
+
+/**
+ * The one mapping from a failure to what the caller is told: a domain error as thrown, a
+ * dependency outage (Postgres, Temporal) as `unavailable`, anything else null (`internal`). The
+ * error middleware, the error formatter and subscription streams all go through here.
+ */
+export function domainErrorOf(err: unknown): DomainError | null {
+  return err instanceof DomainError ? err : unavailableErrorOf(err);
+}
+
+/** `err` as tRPC should see it: mapped when `domainErrorOf` knows it, untouched otherwise. */
+export function mapError(err: unknown): unknown {
+  const domain = domainErrorOf(err);
+  return domain ? toTrpcError(domain) : err;
+}
+
+/**
+ * Seconds a client should wait before retrying an `unavailable` request (`Retry-After`): about
+ * how long a Postgres restart or a Temporal frontend failover takes to be noticed by the pools.
+ */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** Response headers for a response carrying these errors: `Retry-After` if any is retryable. */
+export function retryHeadersFor(errors: readonly TRPCError[]): Record<string, string> {
+  const retryable = errors.some((error) => domainErrorOf(error.cause)?.reason === "unavailable");
+  return retryable ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
 }
 
 /** Reason for errors tRPC raises itself (bad JSON, unknown procedure, input validation). */
@@ -50,7 +79,8 @@ function issuesOf(cause: unknown): InputIssue[] | null {
 /** What `error.data` carries besides tRPC's own fields: the reason and its details. */
 export function errorData(error: TRPCError): { reason: ErrorReason } & Record<string, unknown> {
   const cause = error.cause;
-  if (cause instanceof DomainError) return { ...cause.details, reason: cause.reason };
+  const domain = domainErrorOf(cause);
+  if (domain) return { ...domain.details, reason: domain.reason };
   const issues = issuesOf(cause);
   if (issues) return { reason: "invalid_input", issues };
   return { reason: REASON_BY_CODE[error.code] ?? "internal" };

@@ -5,3 +5,4 @@ export { createApiKeyVerifier, type ApiKeyVerifierOptions } from "./auth/api-key
 export { createCredentialVerifier } from "./auth/credential-verifier.ts";
 export type { Principal, TokenVerifier } from "./auth/principal.ts";
 export { createCallerFactory } from "./trpc.ts";
+export { retryHeadersFor, RETRY_AFTER_SECONDS } from "./errors.ts";

@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { DomainError, type Scope } from "@platforma/contracts";
+import { DomainError, ERROR_REASONS, type Scope } from "@platforma/contracts";
 import type { Principal } from "./auth/principal.ts";
 import type { RequestContext } from "./context.ts";
-import { errorData, toTrpcError } from "./errors.ts";
+import { domainErrorOf, errorData, toTrpcError, trpcCodeFor } from "./errors.ts";
 
 export interface Meta {
   /** Scopes the caller must hold, all of them. Every non-public procedure declares this. */
@@ -25,11 +25,18 @@ const t = initTRPC
     },
     errorFormatter({ shape, error }) {
       const data = errorData(error);
+      // Set when the error middleware did not see the failure (a subscription's stream): the
+      // status and message come from the mapping, never from the driver's error.
+      const domain = domainErrorOf(error.cause);
       return {
         ...shape,
         // An unexpected failure says nothing about internals; the log has the cause.
-        message: data.reason === "internal" ? "internal error" : shape.message,
-        data: { ...shape.data, ...data },
+        message: data.reason === "internal" ? "internal error" : (domain?.message ?? shape.message),
+        data: {
+          ...shape.data,
+          ...(domain ? { code: trpcCodeFor(domain.reason), httpStatus: ERROR_REASONS[domain.reason] } : {}),
+          ...data,
+        },
       };
     },
   });
@@ -37,12 +44,19 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps domain errors to their status (in v11 `next()` returns failures instead of throwing). */
+/**
+ * Maps domain errors and dependency outages to their status, for every middleware after it
+ * (auth, tenant state) and the procedure (in v11 `next()` returns failures instead of throwing).
+ */
 const errorMapping = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof DomainError) throw toTrpcError(cause);
+    const domain = domainErrorOf(cause);
+    if (domain?.reason === "unavailable" && !(cause instanceof DomainError)) {
+      ctx.log.warn({ err: cause, path, dependency: domain.details.dependency }, "dependency unavailable");
+    }
+    if (domain) throw toTrpcError(domain);
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       ctx.log.error({ err: cause ?? result.error, path }, "procedure failed");
     }

@@ -67,6 +67,9 @@ export interface PlatformaErrorData {
   httpStatus: number;
   violations?: { quota: string; limit: number; used: number; requested: number }[];
   issues?: { path: (string | number)[]; message: string }[];
+  /** On `unavailable` (503): the dependency that was away; retry after the `Retry-After` header. */
+  dependency?: "postgres" | "temporal";
+  retryable?: boolean;
   [key: string]: unknown;
 }
 

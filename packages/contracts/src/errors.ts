@@ -22,10 +22,16 @@ export const ERROR_REASONS = {
   order_closed: 409,
   /** A workflow step met a tenant that no longer takes orders or allocations (suspended, archived, deleted). */
   tenant_not_active: 409,
+  /** A dependency (Postgres, Temporal) is unreachable or briefly refusing work: retry after `Retry-After`. */
+  unavailable: 503,
   internal: 500,
 } as const;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;
+
+/** What an `unavailable` error names as `dependency`: the service the request could not reach. */
+export const DEPENDENCIES = ["postgres", "temporal"] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
 
 export interface QuotaViolation {
   quota: string;
@@ -36,6 +42,10 @@ export interface QuotaViolation {
 
 export interface ErrorDetails {
   violations?: QuotaViolation[];
+  /** On `unavailable`: which dependency failed. */
+  dependency?: Dependency;
+  /** On `unavailable`: the same request may succeed if sent again. */
+  retryable?: boolean;
   [key: string]: unknown;
 }
 

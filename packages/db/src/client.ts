@@ -20,6 +20,11 @@ export interface DbOptions {
   /** Pool size. */
   max?: number;
   applicationName?: string;
+  /**
+   * How long a checkout waits for a connection (a new one, or a free one from a full pool) before
+   * it fails; unset waits as long as the OS does, which keeps a request hanging through an outage.
+   */
+  connectTimeoutMs?: number;
 }
 
 export interface DbHandle<D> {
@@ -33,6 +38,7 @@ function open(options: DbOptions): { db: Drizzle; pool: pg.Pool } {
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "platforma",
+    ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
   });
   // An idle client losing its server (restart, failover) must not crash the process; the pool
   // drops it and the next checkout reconnects.

@@ -1,6 +1,7 @@
 export * from "./quotas/admit-quota.ts";
 export * from "./quotas/record-rejection.ts";
 export * from "./pg-errors.ts";
+export * from "./unavailable-error.ts";
 export * from "./tenants/tenant-dto.ts";
 export * from "./tenants/create-tenant.ts";
 export * from "./tenants/read-tenants.ts";

@@ -1,6 +1,7 @@
 import { and, asc, count, isNull, notInArray, sql } from "drizzle-orm";
 import { TOPICS } from "@platforma/contracts";
 import { outbox, type SystemDb } from "@platforma/db";
+import { backoffDelay } from "./backoff.ts";
 import { silentLogger, type Logger } from "./logger.ts";
 import { createEventProducer, toEventMessage, type EventMessage, type EventProducer } from "./producer.ts";
 
@@ -24,7 +25,12 @@ export type RelayOptions = {
   concurrency?: number;
   /** Wait between polls when there was nothing to publish. */
   pollIntervalMs?: number;
-  /** Ceiling of the exponential backoff after a failed batch. */
+  /**
+   * Ceiling of the backoff (doubling from `pollIntervalMs`, with jitter) after failed batches: also
+   * about the longest the relay takes to notice that the broker or Postgres is back. Small on
+   * purpose (default 1 s): an attempt a second is cheap (a failed send has already spent the
+   * producer's own retries), while a long ceiling delays every event after an outage by as much.
+   */
   maxBackoffMs?: number;
 } & (
   | { /** Owned by the caller: `stop()` leaves it open. */ producer: Pick<EventProducer, "send" | "close"> }
@@ -102,7 +108,7 @@ export function createRelay(options: RelayOptions): Relay {
     partitionsPerBatch = 4,
     concurrency = 4,
     pollIntervalMs = 200,
-    maxBackoffMs = 30_000,
+    maxBackoffMs = 1000,
   } = options;
   const producer =
     "producer" in options ? options.producer : createEventProducer({ brokers: options.brokers });
@@ -238,7 +244,7 @@ export function createRelay(options: RelayOptions): Relay {
         else await sleep(index === 0 ? pollIntervalMs : Number.POSITIVE_INFINITY);
       } catch (error) {
         failures += 1;
-        const retryInMs = Math.min(pollIntervalMs * 2 ** failures, maxBackoffMs);
+        const retryInMs = backoffDelay(failures, { initialMs: pollIntervalMs, maxMs: maxBackoffMs });
         logger.error({ err: error, failures, retryInMs }, "outbox relay batch failed; rows stay unpublished");
         await sleep(index === 0 ? retryInMs : Number.POSITIVE_INFINITY);
       }

@@ -2,6 +2,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
   type Client,
 } from "@temporalio/client";
 import type { Workflow } from "@temporalio/common";
@@ -72,11 +73,29 @@ function toDomainError(err: unknown): unknown {
   return err;
 }
 
+export interface TenantLifecycleClientOptions {
+  taskQueue?: string;
+  historyLimit?: number;
+  /**
+   * Deadline of a call that only needs Temporal to answer: reading the status, and a transition
+   * being accepted (or refused) by the tenant's workflow. Without one, the client's own retries
+   * hold a call about 20 s while Temporal is unreachable; with it, the call fails with
+   * DEADLINE_EXCEEDED, which the API answers as 503 `unavailable`. Acceptance needs a worker to
+   * run the workflow's task, so no worker polling the task queue fails the same way. Default 5 s.
+   */
+  rpcTimeoutMs?: number;
+  /** Deadline for an accepted transition to be committed by the workflow. Default 30 s. */
+  transitionTimeoutMs?: number;
+}
+
 export function createTenantLifecycleClient(
   client: Client,
-  opts: { taskQueue?: string; historyLimit?: number } = {},
+  opts: TenantLifecycleClientOptions = {},
 ): TenantLifecycleClient {
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
+  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 5000;
+  const transitionTimeoutMs = opts.transitionTimeoutMs ?? 30_000;
+  const within = <T>(ms: number, fn: () => Promise<T>) => client.withDeadline(Date.now() + ms, fn);
   return {
     async transition(tenantId, snapshot, command) {
       const input: TenantLifecycleInput = {
@@ -95,17 +114,23 @@ export function createTenantLifecycleClient(
         staticSummary: `Lifecycle of ${tenantId}`,
       });
       try {
-        return await client.workflow.executeUpdateWithStart<Workflow, TransitionOutcome, [LifecycleCommand]>(
-          TENANT_LIFECYCLE_MESSAGES.transition,
-          { args: [command], startWorkflowOperation },
+        // Two deadlines: reaching Temporal (and the workflow accepting the command) is quick, or
+        // Temporal is away; committing the transition may take its activity's retries.
+        const update = await within(rpcTimeoutMs, () =>
+          client.workflow.startUpdateWithStart<Workflow, TransitionOutcome, [LifecycleCommand]>(
+            TENANT_LIFECYCLE_MESSAGES.transition,
+            { args: [command], startWorkflowOperation, waitForStage: WorkflowUpdateStage.ACCEPTED },
+          ),
         );
+        return await within(transitionTimeoutMs, () => update.result());
       } catch (err) {
         throw toDomainError(err);
       }
     },
     async status(tenantId) {
       try {
-        const described = await client.workflow.getHandle(workflowIds.tenant(tenantId)).describe();
+        const handle = client.workflow.getHandle(workflowIds.tenant(tenantId));
+        const described = await within(rpcTimeoutMs, () => handle.describe());
         const status = described.memo?.[LIFECYCLE_MEMO_KEY];
         return status && typeof status === "object" ? (status as LifecycleStatus) : null;
       } catch (err) {

@@ -11,7 +11,7 @@ import { Admin } from "@platformatic/kafka";
 
 /** A single-node KRaft broker owned by one test file: its own ports, data directory and process. */
 export interface KafkaBroker {
-  /** `host:port` of the broker, stable across stop/start. */
+  /** `host:port` clients use (the broker's, or the one it advertises), stable across stop/start. */
   readonly brokers: string[];
   readonly dataDir: string;
   /** Starts the broker (again) and waits until it answers metadata requests. */
@@ -80,15 +80,26 @@ async function run(command: string, args: string[], logFile: string): Promise<vo
   }
 }
 
+export interface KafkaBrokerOptions {
+  /**
+   * Puts something between clients and the broker (a TCP proxy a test cuts): called with the
+   * broker's port before it starts, it returns the `host:port` the broker advertises. Clients
+   * connect to the address in the metadata, so a proxy in front of a broker that advertises its
+   * own address would be bypassed after the first request.
+   */
+  advertisedAddress?: (port: number) => string | Promise<string>;
+}
+
 /**
  * Formats and starts a broker on free ports with the same settings as `scripts/services.sh`, so a
  * test can stop and start it without disturbing the shared broker other test runs use.
  */
-export async function startKafkaBroker(): Promise<KafkaBroker> {
+export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const libs = findKafkaLibs();
   const dataDir = await mkdtemp(join(tmpdir(), "platforma-kafka-"));
   const [port, controllerPort] = [await freePort(), await freePort()];
-  const brokers = [`127.0.0.1:${port}`];
+  const advertised = (await options.advertisedAddress?.(port)) ?? `127.0.0.1:${port}`;
+  const brokers = [advertised];
   const config = join(dataDir, "server.properties");
   const logFile = join(dataDir, "kafka.log");
   await writeFile(
@@ -98,7 +109,7 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
       "node.id=1",
       `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
       `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      `advertised.listeners=PLAINTEXT://${advertised}`,
       "controller.listener.names=CONTROLLER",
       "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
       `log.dirs=${join(dataDir, "logs")}`,

@@ -2,7 +2,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { DomainError, EVENT_CATALOGUE, type EventType } from "@platforma/contracts";
 import { streamTenantEvents } from "@platforma/domain";
-import { toTrpcError } from "../../errors.ts";
+import { mapError } from "../../errors.ts";
 import { tenantProcedure } from "../../trpc.ts";
 
 const eventType = z.enum(Object.keys(EVENT_CATALOGUE) as [EventType, ...EventType[]]);
@@ -46,7 +46,7 @@ export const subscribeEventsProcedure = tenantProcedure
     try {
       for await (const event of stream) yield tracked(event.id, event);
     } catch (err) {
-      // Errors thrown here bypass the middleware that maps domain errors: map them at the source.
-      throw err instanceof DomainError ? toTrpcError(err) : err;
+      // Errors thrown here bypass the middleware that maps domain errors and outages: map them here.
+      throw mapError(err);
     }
   });
