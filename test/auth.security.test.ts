@@ -133,6 +133,18 @@ describe("credential verification", () => {
     ],
     ["roles claim not an array", async () => stack.signer.sign({ ...claims(), roles: "admin" })],
     [
+      "an ID token (typ JWT), same issuer and audience",
+      async () => stack.signer.sign(claims(), { typ: "JWT" }),
+    ],
+    ["no typ header", async () => stack.signer.sign(claims(), { typ: undefined })],
+    [
+      "a tenant-bound token carrying platform:admin",
+      async () => stack.signer.sign({ ...claims(), scope: "platform:admin infrastructure:read" }),
+    ],
+    ["a subject with a NUL", async () => stack.signer.sign({ ...claims(), sub: "usr_a\u0000b" })],
+    ["a subject with a lone surrogate", async () => stack.signer.sign({ ...claims(), sub: "usr_a\ud800" })],
+    ["a role with a NUL", async () => stack.signer.sign({ ...claims(), roles: ["admin\u0000"] })],
+    [
       "valid signature, tenant that does not exist",
       async () => stack.signer.sign({ ...claims(), tenant_id: "ten_0000000000000000000z" }),
     ],

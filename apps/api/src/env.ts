@@ -21,6 +21,9 @@ const envSchema = z
     AUTH_AUDIENCE: z.string().default("platforma-api"),
     AUTH_JWKS_URL: z.url().optional(),
     AUTH_JWKS_FILE: z.string().optional(),
+    // RFC 9068 §4: only tokens typed `at+jwt` are access tokens. Set to false only for an identity
+    // provider that does not type its access tokens (an ID token of the same audience then passes).
+    AUTH_REQUIRE_AT_JWT: z.stringbool().default(true),
     // DESIGN §4: a state change must reach every API process within a second.
     TENANT_STATE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(500),
     // How often an event subscription looks for the tenant's new events: its latency, and its cost.

@@ -46,7 +46,12 @@ const server = await buildServer({
       transitionTimeoutMs: env.TEMPORAL_TRANSITION_TIMEOUT_MS,
     }),
     verifier: createCredentialVerifier({
-      jwt: createJwtVerifier({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, keys }),
+      jwt: createJwtVerifier({
+        issuer: env.AUTH_ISSUER,
+        audience: env.AUTH_AUDIENCE,
+        keys,
+        requireAccessTokenType: env.AUTH_REQUIRE_AT_JWT,
+      }),
       apiKey: createApiKeyVerifier({ db: system.db, logger }),
     }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),

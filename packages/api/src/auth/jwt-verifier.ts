@@ -2,6 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebK
 import { z } from "zod";
 import { DomainError, idSchema, isScope, type Scope } from "@platforma/contracts";
 import type { Principal, TokenVerifier } from "./principal.ts";
+import { text } from "../text-schema.ts";
 
 /** Asymmetric algorithms only: `none` and HMAC (key-confusion) are never accepted. */
 export const ALLOWED_JWT_ALGORITHMS = ["EdDSA", "ES256", "RS256"];
@@ -12,16 +13,28 @@ export interface JwtVerifierOptions {
   keys: { jwksUrl: string } | { jwks: JSONWebKeySet };
   /** Allowed clock skew for exp/nbf/iat. */
   clockToleranceSec?: number;
+  /**
+   * Require the access-token type `at+jwt` (RFC 9068 §4), so an ID token of the same issuer and
+   * audience is never an access token. Default on; turn off only for an identity provider that
+   * does not type its access tokens.
+   */
+  requireAccessTokenType?: boolean;
 }
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(256),
+  sub: text({ min: 1, max: 256 }),
   tenant_id: idSchema("tenant").optional(),
-  roles: z.array(z.string().max(64)).max(64).default([]),
+  roles: z
+    .array(text({ max: 64 }))
+    .max(64)
+    .default([]),
   /** RFC 9068: space-separated. */
-  scope: z.string().max(4096).optional(),
+  scope: text({ max: 4096 }).optional(),
   /** Also accepted: an array. */
-  scopes: z.array(z.string().max(128)).max(128).optional(),
+  scopes: z
+    .array(text({ max: 128 }))
+    .max(128)
+    .optional(),
 });
 
 function scopesOf(claims: z.infer<typeof claimsSchema>): Scope[] {
@@ -46,6 +59,8 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
           audience: opts.audience,
           clockTolerance: opts.clockToleranceSec ?? 30,
           requiredClaims: ["exp", "sub"],
+          // jose compares case-insensitively and accepts the `application/` prefix.
+          ...(opts.requireAccessTokenType === false ? {} : { typ: "at+jwt" }),
         }));
       } catch (err) {
         const detail = err instanceof errors.JOSEError ? err.code : "ERR_JWT_INVALID";
@@ -55,11 +70,19 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
       if (!claims.success) {
         throw new DomainError("invalid_token", "invalid token claims", { detail: "ERR_JWT_CLAIMS_INVALID" });
       }
+      const scopes = scopesOf(claims.data);
+      // Operators are tenant-less credentials: a tenant-bound token carrying the operator scope
+      // would be a cross-tenant operator, so it is no credential at all.
+      if (claims.data.tenant_id && scopes.includes("platform:admin")) {
+        throw new DomainError("invalid_token", "a tenant credential cannot carry platform:admin", {
+          detail: "ERR_JWT_CLAIMS_INVALID",
+        });
+      }
       const principal: Principal = {
         userId: claims.data.sub,
         tenantId: claims.data.tenant_id ?? null,
         roles: claims.data.roles,
-        scopes: scopesOf(claims.data),
+        scopes,
         via: "jwt",
       };
       return principal;

@@ -1,16 +1,19 @@
 import { z } from "zod";
 import { QUOTA_NAMES, type QuotaName } from "@platforma/contracts";
+import { text } from "../text-schema.ts";
+
+export { text };
 
 /** Input building blocks shared by procedures. Objects are strict: unknown fields are an error. */
 export const regionSchema = z.string().regex(/^[a-z]{2}-[a-z]+-\d{1,2}$/, "must look like eu-central-1");
 export const pageInput = z.strictObject({
   limit: z.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(512).optional(),
+  cursor: text({ max: 512 }).optional(),
 });
 export const resourceName = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "lowercase letters, digits and '-', at most 63 characters");
-export const idempotencyKey = z.string().min(1).max(200);
+export const idempotencyKey = text({ min: 1, max: 200 });
 
 /** Quota amounts: whole, non-negative, and bounded so arithmetic on them stays exact. */
 export const quotaAmount = z.number().int().min(0).max(1_000_000_000);

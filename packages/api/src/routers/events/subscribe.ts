@@ -4,6 +4,7 @@ import { DomainError, EVENT_CATALOGUE, type EventType } from "@platforma/contrac
 import { streamTenantEvents } from "@platforma/domain";
 import { mapError } from "../../errors.ts";
 import { tenantProcedure } from "../../trpc.ts";
+import { text } from "../../text-schema.ts";
 
 const eventType = z.enum(Object.keys(EVENT_CATALOGUE) as [EventType, ...EventType[]]);
 
@@ -20,7 +21,7 @@ export const subscribeEventsProcedure = tenantProcedure
   .input(
     z
       .strictObject({
-        lastEventId: z.string().max(64).nullish(),
+        lastEventId: text({ max: 64 }).nullish(),
         types: z.array(eventType).max(100).optional(),
       })
       .optional(),

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { text } from "../../text-schema.ts";
 
 /** `a.b.c.d/n` or an IPv6 prefix, with the host bits zero (a network, not an address). */
 function isNetworkCidr(value: string): boolean {
@@ -38,7 +39,7 @@ export const firewallRuleSchema = z
     ports: z.strictObject({ from: port, to: port }).optional(),
     cidr: cidrSchema,
     action: z.enum(["allow", "deny"]),
-    description: z.string().max(200).optional(),
+    description: text({ max: 200 }).optional(),
   })
   .refine((r) => !r.ports || r.ports.from <= r.ports.to, {
     message: "ports.from must be ≤ ports.to",

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { createTenant } from "@platforma/domain";
 import { operatorProcedure } from "../../trpc.ts";
-import { quotaRequestInput, regionSchema } from "../schemas.ts";
+import { quotaRequestInput, regionSchema, text } from "../schemas.ts";
 
 export const createTenantProcedure = operatorProcedure
   .meta({ scopes: ["platform:admin"] })
   .input(
     z.strictObject({
-      name: z.string().trim().min(1).max(200),
+      name: text({ trim: true, min: 1, max: 200 }),
       allowedRegions: z.array(regionSchema).min(1).max(50),
       dedicatedEntitled: z.boolean().default(false),
       quotas: quotaRequestInput.optional(),

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { inviteUser } from "@platforma/domain";
 import { tenantProcedure } from "../../trpc.ts";
-import { rolesInput } from "../schemas.ts";
+import { rolesInput, text } from "../schemas.ts";
 
 export const inviteUserProcedure = tenantProcedure
   .meta({ scopes: ["users:manage"] })
   .input(
     z.strictObject({
       email: z.email().max(254),
-      displayName: z.string().trim().min(1).max(200).optional(),
+      displayName: text({ trim: true, min: 1, max: 200 }).optional(),
       roles: rolesInput.default([]),
     }),
   )
