@@ -12,13 +12,29 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
 }
 
+/** What a cursor may hold: a business id and a timestamp Postgres can compare with. */
+const CURSOR_ID = /^[a-z]{3}_[0-9a-z]{20}$/;
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+
+/**
+ * Strictly parsed: only what `encodeCursor` writes gets through (a business id, an ISO time in
+ * range), so a forged cursor is `invalid_input`, never a value the database refuses.
+ */
 export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
   if (!cursor) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && typeof parsed[1] === "string") {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === "string" &&
+      typeof parsed[1] === "string" &&
+      CURSOR_ID.test(parsed[1])
+    ) {
       const at = new Date(parsed[0]);
-      if (!Number.isNaN(at.getTime())) return { at, id: parsed[1] };
+      const ms = at.getTime();
+      if (ms >= EARLIEST && ms <= LATEST && at.toISOString() === parsed[0]) return { at, id: parsed[1] };
     }
   } catch {
     // fall through to the typed error
