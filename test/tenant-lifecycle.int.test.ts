@@ -77,6 +77,24 @@ describe("tenant lifecycle on the dev server (HTTP → tRPC → Temporal update 
     expect(described.searchAttributes).toMatchObject({ TenantId: [tenantId] });
   });
 
+  it.each(["abuse\u0000report", "abuse\ud800report"])(
+    "refuses a reason the database cannot store (%j) as invalid_input, and the next transition runs",
+    async (reason) => {
+      const { tenantId } = await stack.newTenant();
+      for (const attempt of [
+        () => stack.operator.tenants.suspend.mutate({ tenantId, reason }),
+        () => stack.operator.tenants.archive.mutate({ tenantId, reason }),
+        () => stack.operator.tenants.requestDeletion.mutate({ tenantId, reason }),
+      ]) {
+        expect(await refusal(attempt())).toMatchObject({ reason: "invalid_input", httpStatus: 400 });
+      }
+      // Nothing is wedged: the operator's safety lever works at once.
+      expect((await stack.operator.tenants.suspend.mutate({ tenantId, reason: "abuse report" })).state).toBe(
+        "suspended",
+      );
+    },
+  );
+
   it("refuses invalid transitions with invalid_transition (409), naming the current state", async () => {
     const { tenantId } = await stack.newTenant();
     for (const attempt of [

@@ -51,6 +51,17 @@ describe("error contract", () => {
     expect(retryHeadersFor([mapped as TRPCError])).toEqual({ "retry-after": "2" });
   });
 
+  it.each(["22021", "22P02", "22P05", "22003"])(
+    "maps a value Postgres refuses to store (%s) to invalid_input (400), without its text",
+    (code) => {
+      const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
+      const mapped = mapError(cause) as TRPCError;
+      expect(mapped.code).toBe("BAD_REQUEST");
+      expect(mapped.message).toBe("a value could not be stored");
+      expect(errorData(mapped)).toEqual({ reason: "invalid_input", sqlstate: code });
+    },
+  );
+
   it("asks for a retry only when a dependency was unavailable", () => {
     const conflict = toTrpcError(new DomainError("conflict", "taken"));
     expect(retryHeadersFor([conflict])).toEqual({});

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { DomainError, ERROR_REASONS, type ErrorReason } from "@platforma/contracts";
-import { unavailableErrorOf } from "@platforma/domain";
+import { storageRefusalOf, unavailableErrorOf } from "@platforma/domain";
 
 const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
@@ -24,11 +24,12 @@ export function toTrpcError(err: DomainError): TRPCError {
 
 /**
  * The one mapping from a failure to what the caller is told: a domain error as thrown, a
- * dependency outage (Postgres, Temporal) as `unavailable`, anything else null (`internal`). The
+ * dependency outage (Postgres, Temporal) as `unavailable`, a value Postgres refused to store as
+ * `invalid_input`, anything else null (`internal`). The
  * error middleware, the error formatter and subscription streams all go through here.
  */
 export function domainErrorOf(err: unknown): DomainError | null {
-  return err instanceof DomainError ? err : unavailableErrorOf(err);
+  return err instanceof DomainError ? err : (unavailableErrorOf(err) ?? storageRefusalOf(err));
 }
 
 /** `err` as tRPC should see it: mapped when `domainErrorOf` knows it, untouched otherwise. */

@@ -1,7 +1,7 @@
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure } from "@temporalio/common";
 import { DomainError } from "@platforma/contracts";
-import { tenantGuardError } from "@platforma/domain";
+import { storageRefusalOf, tenantGuardError } from "@platforma/domain";
 
 /** How often a provider call reports liveness; the preset's heartbeat timeout is a few of these. */
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -36,10 +36,11 @@ export async function dbStep<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * A domain failure is not fixed by retrying: it becomes a non-retryable failure whose type is the
  * error reason (its details ride along), for the workflow to record. So does a refusal by the
- * database's tenant write guard. Anything else is returned as is, to be retried.
+ * database's tenant write guard, and a value the database refuses to store (retrying the same
+ * value cannot succeed). Anything else is returned as is, to be retried.
  */
 export function finalIfDomain(err: unknown): unknown {
-  const domain = err instanceof DomainError ? err : tenantGuardError(err);
+  const domain = err instanceof DomainError ? err : (tenantGuardError(err) ?? storageRefusalOf(err));
   if (!domain) return err;
   return ApplicationFailure.create({
     message: domain.message,
