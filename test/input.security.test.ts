@@ -297,6 +297,69 @@ describe("bad input gets a typed error, never a 500", () => {
     ["apiKeys.revoke", "mutation", { keyId: "key_aaaaaaaaaaaaaaaaaaaa", extra: 1 }],
   ];
 
+  /** Strings Postgres refuses, in every string field of a procedure that writes or reads them. */
+  const UNSTORABLE = ["a\u0000b", "a\ud800b", "\udfff"];
+  const clusterId = "cls_aaaaaaaaaaaaaaaaaaaa";
+  const rule = { direction: "ingress", protocol: "tcp", cidr: "10.0.0.0/8", action: "allow" };
+  const unstorable = (
+    path: string,
+    kind: "query" | "mutation",
+    base: Record<string, unknown>,
+    fields: string[],
+  ) =>
+    UNSTORABLE.flatMap((bad) =>
+      fields.map((field): [string, "query" | "mutation", unknown] => {
+        const [head, ...rest] = field.split(".");
+        // One level of nesting is enough for today's inputs (firewall rule fields).
+        const value = rest.length
+          ? { ...base, [head as string]: [{ ...rule, [rest.join(".")]: bad }] }
+          : { ...base, [field]: bad };
+        return [path, kind, value];
+      }),
+    );
+  /** A cursor that decodes to JSON but holds what the database would refuse or misread. */
+  const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const FORGED_CURSORS = [
+    forged(["2026-01-01T00:00:00.000Z", "cls_\u0000"]),
+    forged(["+275760-09-13T00:00:00.000Z", "cls_aaaaaaaaaaaaaaaaaaaa"]),
+    forged(["2026-01-01T00:00:00.000Z", "x' or '1'='1"]),
+    "!!not-base64!!",
+  ];
+  const LISTS = [
+    "clusters.list",
+    "instances.list",
+    "storage.list",
+    "orders.list",
+    "networks.list",
+    "users.list",
+    "apiKeys.list",
+  ];
+  tenantCases.push(
+    ...unstorable("clusters.create", "mutation", { name: "ok", region: "eu-central-1" }, [
+      "name",
+      "idempotencyKey",
+    ]),
+    ...unstorable("instances.create", "mutation", { clusterId, name: "ok", cpuCores: 1, memoryGb: 1 }, [
+      "name",
+      "idempotencyKey",
+    ]),
+    ...unstorable("storage.create", "mutation", { clusterId, name: "ok", backend: "ceph", sizeTb: 1 }, [
+      "name",
+      "idempotencyKey",
+    ]),
+    ...unstorable("users.invite", "mutation", { email: "a@example.com" }, ["email", "displayName"]),
+    ...unstorable("apiKeys.create", "mutation", { name: "k", scopes: ["orders:read"] }, ["name"]),
+    ...unstorable(
+      "networks.updateFirewallRules",
+      "mutation",
+      { networkId: "net_aaaaaaaaaaaaaaaaaaaa", rules: [rule] },
+      ["idempotencyKey", "rules.description", "rules.cidr"],
+    ),
+    ...LISTS.flatMap((path) =>
+      FORGED_CURSORS.map((cursor): [string, "query", unknown] => [path, "query", { cursor }]),
+    ),
+  );
+
   it.each(tenantCases)("%s %s %j → invalid_input (400)", async (path, kind, input) => {
     const r = await call(stack, tenantToken, kind, path, input);
     expect(r.status).toBe(400);
@@ -346,6 +409,16 @@ describe("bad input gets a typed error, never a 500", () => {
     ["tenants.updateQuotas", "mutation", { tenantId: "ten_aaaaaaaaaaaaaaaaaaaa", quotas: { bogus: 1 } }],
     ["tenants.updateQuotas", "mutation", { tenantId: "nope", quotas: {} }],
   ];
+
+  operatorCases.push(
+    ...unstorable("tenants.create", "mutation", { name: "x", allowedRegions: ["eu-central-1"] }, ["name"]),
+    ...["suspend", "archive", "requestDeletion"].flatMap((t) =>
+      unstorable(`tenants.${t}`, "mutation", { tenantId: "ten_aaaaaaaaaaaaaaaaaaaa", reason: "ok" }, [
+        "reason",
+      ]),
+    ),
+    ...FORGED_CURSORS.map((cursor): [string, "query", unknown] => ["tenants.list", "query", { cursor }]),
+  );
 
   it.each(operatorCases)("%s %s %j → invalid_input (400)", async (path, kind, input) => {
     const r = await call(stack, operatorToken, kind, path, input);
