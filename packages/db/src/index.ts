@@ -1,4 +1,5 @@
 export * from "./client.ts";
+export * from "./inventory-functions.ts";
 export * from "./migrate.ts";
 export * from "./tenant-tables.ts";
 export * from "./schema/index.ts";

@@ -1,7 +1,8 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { DomainError } from "@platforma/contracts";
-import { allocations, clusters, regions, withTenant, type AppDb } from "@platforma/db";
+import { allocations, clusters, inventoryFunctions, withTenant, type AppDb } from "@platforma/db";
 import type { ClusterAllocation, ProviderDriver, ResourceRequest } from "./driver.ts";
+import { inventoryCall } from "./inventory-call.ts";
 import { createSimulatedDedicatedOps } from "./simulated-dedicated.ts";
 
 type Operation = keyof Omit<ProviderDriver, "name">;
@@ -20,9 +21,10 @@ export interface SimulatedDriverOptions {
 }
 
 /**
- * A provider whose inventory is real Postgres state: capacity per region is taken with a
- * conditional UPDATE, so concurrent allocations never exceed it, and every allocation is a
- * tenant-owned row written in the tenant's own RLS transaction.
+ * A provider whose inventory is real Postgres state, taken and given back only through the
+ * inventory functions (`inventoryFunctions`): capacity per region is taken with a conditional
+ * UPDATE, so concurrent allocations never exceed it, and every allocation is a tenant-owned row
+ * written in the tenant's own RLS transaction, in the same call that takes the inventory.
  */
 export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDriver {
   const { db } = opts;
@@ -47,65 +49,14 @@ export function createSimulatedDriver(opts: SimulatedDriverOptions): ProviderDri
     async allocateCluster(req): Promise<ClusterAllocation> {
       await pause("allocateCluster");
       maybeFail("allocateCluster");
-      return withTenant(db, req.tenantId, async (tx) => {
-        const [existing] = await tx
-          .select()
-          .from(allocations)
-          .where(eq(allocations.requestKey, req.requestKey));
-        if (existing) return { allocationId: existing.id, region: existing.region };
-
-        const [region] = await tx
-          .update(regions)
-          .set({ clusterSlotsUsed: sql`${regions.clusterSlotsUsed} + 1`, updatedAt: new Date() })
-          .where(
-            and(eq(regions.name, req.region), sql`${regions.clusterSlotsUsed} < ${regions.clusterSlots}`),
-          )
-          .returning({ name: regions.name });
-        if (!region) {
-          const [known] = await tx
-            .select({ name: regions.name })
-            .from(regions)
-            .where(eq(regions.name, req.region));
-          throw new DomainError(
-            "capacity_unavailable",
-            known
-              ? `region ${req.region} has no cluster capacity left`
-              : `region ${req.region} is not in the inventory`,
-            { region: req.region },
-          );
-        }
-        const allocationId = `alc_${req.requestKey}`;
-        await tx.insert(allocations).values({
-          id: allocationId,
-          tenantId: req.tenantId,
-          requestKey: req.requestKey,
-          clusterId: req.clusterId,
-          region: req.region,
-          kind: "shared-cluster",
-        });
-        return { allocationId, region: req.region };
-      });
+      const allocation = await inventoryCall(db, req, (tx) => inventoryFunctions.takeClusterSlot(tx, req));
+      return { allocationId: allocation.id, region: allocation.region };
     },
 
     async releaseCluster(req): Promise<void> {
       await pause("releaseCluster");
       maybeFail("releaseCluster");
-      await withTenant(db, req.tenantId, async (tx) => {
-        const released = await tx
-          .update(allocations)
-          .set({ releasedAt: new Date(), updatedAt: new Date() })
-          .where(and(eq(allocations.requestKey, req.requestKey), isNull(allocations.releasedAt)))
-          .returning({ region: allocations.region });
-        for (const r of released) {
-          await tx
-            .update(regions)
-            .set({
-              clusterSlotsUsed: sql`greatest(${regions.clusterSlotsUsed} - 1, 0)`,
-              updatedAt: new Date(),
-            })
-            .where(eq(regions.name, r.region));
-        }
-      });
+      await inventoryCall(db, req, (tx) => inventoryFunctions.releaseClusterSlot(tx, req));
     },
 
     async provisionResource(req: ResourceRequest): Promise<void> {

@@ -14,7 +14,9 @@ import { tenantIdColumn, tenantPolicy, timestamps } from "./tenant-table.ts";
 /**
  * The simulated provider's inventory. Regions are platform data (no tenant); allocations are what a
  * tenant holds, so they are tenant-owned. Capacity is taken with a conditional UPDATE on the
- * region row, which makes concurrent allocations race-free.
+ * region row, which makes concurrent allocations race-free. The app role has no grant on any
+ * inventory table: it takes and gives through `inventoryFunctions` (migration 0009,
+ * docs/decisions/inventory-functions.md).
  */
 export const regions = pgTable("provider_regions", {
   name: text("name").primaryKey(),
