@@ -4,8 +4,8 @@ import { ServiceError } from "@temporalio/client";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ApiDeps, Logger, Principal } from "@platforma/api";
-import { newId, type TenantId } from "@platforma/contracts";
+import { createFailureThrottle, type ApiDeps, type Logger, type Principal } from "@platforma/api";
+import { DomainError, newId, type TenantId } from "@platforma/contracts";
 import type { AppDb, SystemDb } from "@platforma/db";
 import type { TenantAccessInfo } from "@platforma/domain";
 import { buildServer } from "./server.ts";
@@ -475,5 +475,45 @@ describe("shutting down", () => {
     expect(JSON.parse(second.slice(second.indexOf("\r\n\r\n") + 4))).toMatchObject({
       error: { data: { httpStatus: 503, reason: "unavailable", retryable: true } },
     });
+  });
+});
+
+describe("refused credentials are counted per client address", () => {
+  const refusing = depsWith({
+    verifier: { verify: rejecting(new DomainError("invalid_token", "invalid token")) },
+    addressFailures: createFailureThrottle({ maxFailures: 2, windowSeconds: 60 }),
+  });
+  async function attempt(headers: Record<string, string>, remoteAddress = "198.51.100.1") {
+    const res = await server?.inject({
+      method: "GET",
+      url: "/trpc/quotas.get",
+      headers: { authorization: "Bearer t", ...headers },
+      remoteAddress,
+    });
+    return {
+      status: res?.statusCode,
+      retryAfter: res?.headers["retry-after"],
+      reason: res?.json<{ error: { data: { reason: string } } }>().error.data.reason,
+    };
+  }
+
+  it("refuses an address past its limit 429 with Retry-After; other addresses are unaffected", async () => {
+    server = await buildServer({ deps: refusing });
+    expect(await attempt({})).toMatchObject({ status: 401, reason: "invalid_token" });
+    expect(await attempt({})).toMatchObject({ status: 401 });
+    expect(await attempt({})).toMatchObject({ status: 429, reason: "rate_limited", retryAfter: "60" });
+    expect(await attempt({}, "198.51.100.2")).toMatchObject({ status: 401 });
+    // Without trustProxy a forwarded-for header names nobody.
+    expect(await attempt({ "x-forwarded-for": "203.0.113.9" })).toMatchObject({ status: 429 });
+  });
+
+  it("behind a trusted proxy, counts the client X-Forwarded-For names", async () => {
+    server = await buildServer({
+      deps: { ...refusing, addressFailures: createFailureThrottle({ maxFailures: 1, windowSeconds: 60 }) },
+      trustProxy: "198.51.100.1",
+    });
+    expect(await attempt({ "x-forwarded-for": "203.0.113.9" })).toMatchObject({ status: 401 });
+    expect(await attempt({ "x-forwarded-for": "203.0.113.9" })).toMatchObject({ status: 429 });
+    expect(await attempt({ "x-forwarded-for": "203.0.113.10" })).toMatchObject({ status: 401 });
   });
 });

@@ -18,6 +18,11 @@ export interface ServerOptions {
    */
   readinessChecks?: Record<string, () => Promise<void>>;
   logger?: boolean;
+  /**
+   * Fastify's `trustProxy`: which proxies' `X-Forwarded-For` names the client (the address failed
+   * credentials are throttled by). Unset: the socket's peer is the client.
+   */
+  trustProxy?: boolean | string;
 }
 
 const TRPC_PREFIX = "/trpc";
@@ -44,6 +49,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { maxParamLength: 5000 },
     bodyLimit: 1024 * 1024,
     genReqId: () => globalThis.crypto.randomUUID(),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     ...httpErrorServerOptions(),
   });
   // Subscriptions end when the server closes; otherwise their open streams would hold close() forever.
@@ -58,7 +64,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         trpcOptions: {
           router: appRouter,
           createContext: ({ req }) => createContext(req),
-          // A dependency outage answers 503 `unavailable`; this tells the client when to try again.
+          // `unavailable` and `rate_limited` answers say when to try again (`Retry-After`).
           responseMeta: ({ errors }) => ({ headers: retryHeadersFor(errors) }),
         } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
       });
