@@ -31,6 +31,18 @@ const envSchema = z
     // How often the order starter looks for committed orders whose workflow start is still owed
     // (Temporal was away, or a process died between commit and start): how fast they heal.
     ORDER_STARTER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    // Refused credentials per client address, and per API-key id, in one window before further
+    // attempts answer 429 `rate_limited`. An address is often shared (NAT, a proxy), a key id is not.
+    AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+    AUTH_FAILURES_PER_API_KEY: z.coerce.number().int().min(1).max(100_000).default(10),
+    AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    // Behind a proxy, whose `X-Forwarded-For` names the client: `true` (any), or its addresses or
+    // CIDRs, comma-separated. Unset, the socket's peer is the client, and every caller behind the
+    // proxy would share one address's failure budget.
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v === "" || v === "false" ? undefined : v === "true" ? true : v)),
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

@@ -1,7 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { Client, Connection } from "@temporalio/client";
 import { pino } from "pino";
-import { createApiKeyVerifier, createCredentialVerifier, createJwtVerifier } from "@platforma/api";
+import {
+  createApiKeyVerifier,
+  createCredentialVerifier,
+  createFailureThrottle,
+  createJwtVerifier,
+} from "@platforma/api";
 import { createDb, createSystemDb } from "@platforma/db";
 import {
   createOrderStarter,
@@ -35,7 +40,9 @@ const keys = env.AUTH_JWKS_URL
   : { jwks: JSON.parse(await readFile(env.AUTH_JWKS_FILE ?? "", "utf8")) as { keys: [] } };
 
 const workflows = createWorkflowStarter(temporal, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+const failureWindow = { windowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS };
 const server = await buildServer({
+  ...(env.TRUST_PROXY !== undefined ? { trustProxy: env.TRUST_PROXY } : {}),
   deps: {
     db: app.db,
     systemDb: system.db,
@@ -52,8 +59,13 @@ const server = await buildServer({
         keys,
         requireAccessTokenType: env.AUTH_REQUIRE_AT_JWT,
       }),
-      apiKey: createApiKeyVerifier({ db: system.db, logger }),
+      apiKey: createApiKeyVerifier({
+        db: system.db,
+        logger,
+        failures: createFailureThrottle({ maxFailures: env.AUTH_FAILURES_PER_API_KEY, ...failureWindow }),
+      }),
     }),
+    addressFailures: createFailureThrottle({ maxFailures: env.AUTH_FAILURES_PER_ADDRESS, ...failureWindow }),
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
     eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,

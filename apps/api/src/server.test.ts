@@ -1,9 +1,11 @@
+import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { ServiceError } from "@temporalio/client";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ApiDeps, Logger, Principal } from "@platforma/api";
-import { newId, type TenantId } from "@platforma/contracts";
+import { createFailureThrottle, type ApiDeps, type Logger, type Principal } from "@platforma/api";
+import { DomainError, newId, type TenantId } from "@platforma/contracts";
 import type { AppDb, SystemDb } from "@platforma/db";
 import type { TenantAccessInfo } from "@platforma/domain";
 import { buildServer } from "./server.ts";
@@ -195,5 +197,323 @@ describe("/readyz", () => {
     const hanging = await readyz(okDb, { temporal: () => new Promise<void>(() => {}) });
     expect(hanging).toMatchObject({ status: 503, body: { checks: { temporal: "down" } } });
     expect(Date.now() - started).toBeLessThan(3500);
+  });
+});
+
+describe("requests no procedure takes answer in the error envelope, with a reason, never 500", () => {
+  interface Answer {
+    status: number;
+    allow: string | undefined;
+    error: { message: string; code: number; data: { code: string; httpStatus: number; reason: string } };
+  }
+  async function send(opts: {
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    payload?: string;
+    deps?: ApiDeps;
+  }): Promise<Answer> {
+    server ??= await buildServer({ deps: opts.deps ?? depsWith({}) });
+    const res = await server.inject({
+      method: opts.method as "GET",
+      url: opts.url,
+      headers: opts.headers ?? {},
+      ...(opts.payload !== undefined ? { payload: opts.payload } : {}),
+    });
+    const allow = res.headers["allow"];
+    return {
+      status: res.statusCode,
+      allow: typeof allow === "string" ? allow : undefined,
+      error: res.json<{ error: Answer["error"] }>().error,
+    };
+  }
+  const json = { "content-type": "application/json", authorization: "Bearer t" };
+
+  it.each([
+    ["TRACE", "clusters.list", "GET, HEAD"],
+    ["PUT", "clusters.create", "POST"],
+    ["DELETE", "clusters.create", "POST"],
+    ["PATCH", "clusters.create", "POST"],
+    ["OPTIONS", "clusters.create", "POST"],
+    ["QUERY", "clusters.list", "GET, HEAD"],
+    ["POST", "clusters.list", "GET, HEAD"],
+    ["GET", "clusters.create", "POST"],
+    ["PUT", "events.subscribe", "GET, HEAD"],
+  ])("%s on %s → 405 method_not_allowed, Allow: %s", async (method, path, allow) => {
+    const answer = await send({ method, url: `/trpc/${path}`, headers: json, payload: "{}" });
+    expect(answer).toMatchObject({ status: 405, allow });
+    expect(answer.error).toMatchObject({
+      code: -32005,
+      data: { code: "METHOD_NOT_SUPPORTED", httpStatus: 405, reason: "method_not_allowed" },
+    });
+  });
+
+  it("answers a CORS preflight 405: the API serves no browser origin", async () => {
+    const answer = await send({
+      method: "OPTIONS",
+      url: "/trpc/clusters.list",
+      headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
+    });
+    expect(answer).toMatchObject({
+      status: 405,
+      allow: "GET, HEAD",
+      error: { data: { reason: "method_not_allowed" } },
+    });
+  });
+
+  it("answers a method Fastify routes nowhere 405 on a procedure path, 404 elsewhere", async () => {
+    expect(await send({ method: "PROPFIND", url: "/trpc/clusters.list" })).toMatchObject({
+      status: 405,
+      allow: "GET, HEAD",
+    });
+    expect(await send({ method: "POST", url: "/healthz" })).toMatchObject({
+      status: 405,
+      allow: "GET, HEAD",
+    });
+    expect(await send({ method: "PROPFIND", url: "/nowhere" })).toMatchObject({
+      status: 404,
+      error: { data: { reason: "not_found" } },
+    });
+  });
+
+  it.each([
+    ["text/plain", "{}"],
+    ["application/x-www-form-urlencoded", "a=b"],
+    [
+      "multipart/form-data; boundary=x",
+      "--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--\r\n",
+    ],
+    ["application/octet-stream", "{}"],
+    ["application/xml", "<a/>"],
+    ["not a media type", "{}"],
+  ])("a %s body → 415 unsupported_media_type", async (contentType, payload) => {
+    const answer = await send({
+      method: "POST",
+      url: "/trpc/clusters.create",
+      headers: { "content-type": contentType, authorization: "Bearer t" },
+      payload,
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.error.data).toMatchObject({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      httpStatus: 415,
+      reason: "unsupported_media_type",
+    });
+  });
+
+  it("a mutation without a content type, and a query with a non-JSON one, are 415 too", async () => {
+    expect(await send({ method: "POST", url: "/trpc/clusters.create" })).toMatchObject({ status: 415 });
+    const query = await send({
+      method: "GET",
+      url: "/trpc/clusters.list",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
+    expect(query).toMatchObject({ status: 415, error: { data: { reason: "unsupported_media_type" } } });
+  });
+
+  it("a body over the limit → 413 payload_too_large", async () => {
+    const answer = await send({
+      method: "POST",
+      url: "/trpc/clusters.create",
+      headers: json,
+      payload: JSON.stringify({ name: "x".repeat(1024 * 1024) }),
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.error).toMatchObject({
+      code: -32013,
+      data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, reason: "payload_too_large" },
+    });
+  });
+
+  it("malformed JSON → 400 invalid_input, in a body or in a query's input", async () => {
+    const withScope = depsWith({
+      verifier: {
+        verify: async () => ({
+          ...principal,
+          scopes: ["orders:write", "infrastructure:manage", "quotas:read"],
+        }),
+      },
+    });
+    const body = await send({
+      method: "POST",
+      url: "/trpc/clusters.create",
+      headers: json,
+      payload: "{not json",
+      deps: withScope,
+    });
+    expect(body).toMatchObject({
+      status: 400,
+      error: { data: { httpStatus: 400, reason: "invalid_input" } },
+    });
+    const query = await send({ method: "GET", url: "/trpc/quotas.check?input=%7Bnot", headers: json });
+    expect(query).toMatchObject({ status: 400, error: { data: { reason: "invalid_input" } } });
+  });
+
+  it.each(["/nope", "/trpc", "/trpc/clusters.nope", "/trpc/clusters/list", "/trpc/"])(
+    "%s → 404 not_found",
+    async (url) => {
+      const answer = await send({ method: "GET", url });
+      expect(answer).toMatchObject({ status: 404, error: { code: -32004, data: { reason: "not_found" } } });
+    },
+  );
+
+  it("a procedure path past the router's limit → 414 uri_too_long, without echoing it", async () => {
+    const answer = await send({ method: "GET", url: `/trpc/${"clusters.list,".repeat(400)}clusters.list` });
+    expect(answer).toMatchObject({
+      status: 414,
+      error: { data: { httpStatus: 414, reason: "uri_too_long" } },
+    });
+    expect(answer.error.message).not.toContain("clusters.list");
+  });
+
+  it("a bad percent-encoding or Host header → 400 invalid_input", async () => {
+    expect(await send({ method: "GET", url: "/trpc/%E0%A4%A" })).toMatchObject({
+      status: 400,
+      error: { data: { reason: "invalid_input" } },
+    });
+    expect(
+      await send({ method: "GET", url: "/trpc/clusters.list", headers: { host: "[bad" } }),
+    ).toMatchObject({
+      status: 400,
+      error: { data: { reason: "invalid_input" } },
+    });
+  });
+
+  it("a HEAD the procedure does not take is 405 too, without a body", async () => {
+    server = await buildServer({ deps: depsWith({}) });
+    const res = await server.inject({ method: "HEAD", url: "/trpc/clusters.create" });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers["allow"]).toBe("POST");
+    expect(res.body).toBe("");
+  });
+});
+
+describe("refusals Node's HTTP parser makes itself answer in the envelope too", () => {
+  async function raw(request: string | Buffer): Promise<{ head: string; body: string }> {
+    server = await buildServer({ deps: depsWith({}) });
+    await server.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = server.server.address() as AddressInfo;
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port }, () => socket.end(request));
+      let data = "";
+      socket.on("data", (chunk: Buffer) => (data += chunk.toString("latin1")));
+      socket.on("end", () => resolve(data));
+      socket.on("error", reject);
+    });
+    const [head = "", body = ""] = text.split("\r\n\r\n");
+    return { head, body };
+  }
+
+  it("headers past Node's limit → 431 headers_too_large", async () => {
+    const answer = await raw(
+      `GET /trpc/clusters.list HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(answer.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { data: { httpStatus: 431, reason: "headers_too_large" } },
+    });
+  });
+
+  it("a URL past the header limit → 431 headers_too_large", async () => {
+    const answer = await raw(
+      `GET /trpc/clusters.list?input=${"a".repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`,
+    );
+    expect(answer.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { data: { reason: "headers_too_large" } } });
+  });
+
+  it.each([
+    ["an unknown method token", "BREW /trpc/clusters.list HTTP/1.1\r\nhost: x\r\n\r\n"],
+    ["a malformed request line", "GET\r\n\r\n"],
+    ["an HTTP/1.1 request without Host", "GET /trpc/clusters.list HTTP/1.1\r\n\r\n"],
+    ["a NUL in a header", "GET /trpc/clusters.list HTTP/1.1\r\nhost: x\r\nx-a: a\0b\r\n\r\n"],
+    [
+      "conflicting lengths",
+      "POST /trpc/clusters.create HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n{}",
+    ],
+  ])("%s → 400 invalid_input", async (_name, request) => {
+    const answer = await raw(request);
+    expect(answer.head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { data: { httpStatus: 400, reason: "invalid_input" } },
+    });
+  });
+});
+
+describe("shutting down", () => {
+  it("answers requests that still arrive 503 unavailable with Retry-After, in the envelope", async () => {
+    let release = () => {};
+    const deps = depsWith({ db: { execute: async () => ({ rows: [] }) } as unknown as AppDb });
+    server = await buildServer({
+      deps,
+      readinessChecks: { temporal: () => new Promise<void>((resolve) => (release = resolve)) },
+    });
+    await server.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = server.server.address() as AddressInfo;
+    const socket = connect({ host: "127.0.0.1", port });
+    let text = "";
+    socket.on("data", (chunk: Buffer) => (text += chunk.toString("latin1")));
+    const ended = new Promise((resolve) => socket.on("close", resolve));
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    // One request in flight holds the connection open while the server starts closing; the next
+    // one on the same connection arrives after that.
+    socket.write("GET /readyz HTTP/1.1\r\nhost: x\r\n\r\n");
+    await pause(100);
+    const closed = server.close();
+    server = undefined;
+    await pause(50);
+    socket.write("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+    await pause(50);
+    release();
+    await closed;
+    await ended;
+
+    const second = text.slice(text.indexOf("HTTP/1.1", 1));
+    expect(second).toMatch(/^HTTP\/1\.1 503 /);
+    expect(second).toMatch(/\r\nretry-after: 2\r\n/i);
+    expect(JSON.parse(second.slice(second.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      error: { data: { httpStatus: 503, reason: "unavailable", retryable: true } },
+    });
+  });
+});
+
+describe("refused credentials are counted per client address", () => {
+  const refusing = depsWith({
+    verifier: { verify: rejecting(new DomainError("invalid_token", "invalid token")) },
+    addressFailures: createFailureThrottle({ maxFailures: 2, windowSeconds: 60 }),
+  });
+  async function attempt(headers: Record<string, string>, remoteAddress = "198.51.100.1") {
+    const res = await server?.inject({
+      method: "GET",
+      url: "/trpc/quotas.get",
+      headers: { authorization: "Bearer t", ...headers },
+      remoteAddress,
+    });
+    return {
+      status: res?.statusCode,
+      retryAfter: res?.headers["retry-after"],
+      reason: res?.json<{ error: { data: { reason: string } } }>().error.data.reason,
+    };
+  }
+
+  it("refuses an address past its limit 429 with Retry-After; other addresses are unaffected", async () => {
+    server = await buildServer({ deps: refusing });
+    expect(await attempt({})).toMatchObject({ status: 401, reason: "invalid_token" });
+    expect(await attempt({})).toMatchObject({ status: 401 });
+    expect(await attempt({})).toMatchObject({ status: 429, reason: "rate_limited", retryAfter: "60" });
+    expect(await attempt({}, "198.51.100.2")).toMatchObject({ status: 401 });
+    // Without trustProxy a forwarded-for header names nobody.
+    expect(await attempt({ "x-forwarded-for": "203.0.113.9" })).toMatchObject({ status: 429 });
+  });
+
+  it("behind a trusted proxy, counts the client X-Forwarded-For names", async () => {
+    server = await buildServer({
+      deps: { ...refusing, addressFailures: createFailureThrottle({ maxFailures: 1, windowSeconds: 60 }) },
+      trustProxy: "198.51.100.1",
+    });
+    expect(await attempt({ "x-forwarded-for": "203.0.113.9" })).toMatchObject({ status: 401 });
+    expect(await attempt({ "x-forwarded-for": "203.0.113.9" })).toMatchObject({ status: 429 });
+    expect(await attempt({ "x-forwarded-for": "203.0.113.10" })).toMatchObject({ status: 401 });
   });
 });

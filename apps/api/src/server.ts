@@ -1,6 +1,7 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
+import { httpErrorServerOptions, installHttpErrors, procedureGate } from "./http-errors.ts";
 import {
   appRouter,
   createContextFactory,
@@ -17,7 +18,14 @@ export interface ServerOptions {
    */
   readinessChecks?: Record<string, () => Promise<void>>;
   logger?: boolean;
+  /**
+   * Fastify's `trustProxy`: which proxies' `X-Forwarded-For` names the client (the address failed
+   * credentials are throttled by). Unset: the socket's peer is the client.
+   */
+  trustProxy?: boolean | string;
 }
+
+const TRPC_PREFIX = "/trpc";
 
 /** A readiness answer must come back while the orchestrator still waits for it. */
 const READINESS_TIMEOUT_MS = 2000;
@@ -41,20 +49,28 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { maxParamLength: 5000 },
     bodyLimit: 1024 * 1024,
     genReqId: () => globalThis.crypto.randomUUID(),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+    ...httpErrorServerOptions(),
   });
   // Subscriptions end when the server closes; otherwise their open streams would hold close() forever.
   const closing = new AbortController();
   app.addHook("preClose", async () => closing.abort());
+  installHttpErrors(app, { trpcPrefix: TRPC_PREFIX, logger: opts.deps.logger, closing: closing.signal });
   const createContext = createContextFactory({ ...opts.deps, closing: closing.signal });
-  await app.register(fastifyTRPCPlugin, {
-    prefix: "/trpc",
-    trpcOptions: {
-      router: appRouter,
-      createContext: ({ req }) => createContext(req),
-      // A dependency outage answers 503 `unavailable`; this tells the client when to try again.
-      responseMeta: ({ errors }) => ({ headers: retryHeadersFor(errors) }),
-    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
-  });
+  await app.register(
+    async (trpc) => {
+      trpc.addHook("onRequest", procedureGate);
+      await trpc.register(fastifyTRPCPlugin, {
+        trpcOptions: {
+          router: appRouter,
+          createContext: ({ req }) => createContext(req),
+          // `unavailable` and `rate_limited` answers say when to try again (`Retry-After`).
+          responseMeta: ({ errors }) => ({ headers: retryHeadersFor(errors) }),
+        } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+      });
+    },
+    { prefix: TRPC_PREFIX },
+  );
   app.get("/healthz", async () => ({ ok: true }));
   const checks: Record<string, () => Promise<void>> = {
     postgres: async () => void (await opts.deps.db.execute(sql`select 1`)),

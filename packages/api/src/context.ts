@@ -1,5 +1,11 @@
 import type { AppDb, SystemDb } from "@platforma/db";
 import type { TenantAccessReader, TenantLifecycleClient, WorkflowStarter } from "@platforma/domain";
+import { addressKey } from "./auth/address-key.ts";
+import {
+  createFailureThrottle,
+  DEFAULT_ADDRESS_FAILURES,
+  type FailureThrottle,
+} from "./auth/failure-throttle.ts";
 import type { Principal, TokenVerifier } from "./auth/principal.ts";
 
 /** A pino-compatible logger; the API package does not pick the implementation. */
@@ -24,6 +30,11 @@ export interface ApiDeps {
   eventPollIntervalMs?: number;
   /** Aborted when the host shuts down: long-lived subscriptions end so the server can close. */
   closing?: AbortSignal;
+  /**
+   * Refused credentials counted per client address (default: 50 a minute); an address over its
+   * limit is answered `rate_limited` before its credential is looked at.
+   */
+  addressFailures?: FailureThrottle;
 }
 
 export interface RequestContext {
@@ -32,12 +43,21 @@ export interface RequestContext {
   authorization: string | undefined;
   requestId: string;
   log: Logger;
+  /** Who is calling, as a throttling key (`addressKey`): the socket's address, or the proxy's view of it. */
+  clientAddress: string;
+  addressFailures: FailureThrottle;
   /** Set by the auth middleware once the credential is verified. */
   principal?: Principal;
 }
 
 export function createContextFactory(deps: ApiDeps) {
-  return (req: { headers: Record<string, string | string[] | undefined>; id?: string }): RequestContext => {
+  const addressFailures = deps.addressFailures ?? createFailureThrottle(DEFAULT_ADDRESS_FAILURES);
+  return (req: {
+    headers: Record<string, string | string[] | undefined>;
+    id?: string;
+    /** The client's address (Fastify's `request.ip`, which honours its `trustProxy`). */
+    ip?: string;
+  }): RequestContext => {
     const header = req.headers["authorization"];
     const requestId = req.id ?? globalThis.crypto.randomUUID();
     return {
@@ -45,6 +65,8 @@ export function createContextFactory(deps: ApiDeps) {
       authorization: Array.isArray(header) ? header[0] : header,
       requestId,
       log: deps.logger.child({ request_id: requestId }),
+      clientAddress: addressKey(req.ip ?? "unknown"),
+      addressFailures,
     };
   };
 }

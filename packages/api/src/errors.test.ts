@@ -62,7 +62,27 @@ describe("error contract", () => {
     },
   );
 
-  it("asks for a retry only when a dependency was unavailable", () => {
+  it("asks a rate-limited client to come back when its window ends", () => {
+    const limited = toTrpcError(new DomainError("rate_limited", "x", { retryAfterSeconds: 17 }));
+    expect(limited.code).toBe("TOO_MANY_REQUESTS");
+    expect(retryHeadersFor([limited])).toEqual({ "retry-after": "17" });
+    const unavailable = toTrpcError(new DomainError("unavailable", "x"));
+    expect(retryHeadersFor([unavailable, limited])).toEqual({ "retry-after": "17" });
+  });
+
+  it("gives tRPC's own transport errors their reason", () => {
+    const reasons = (
+      ["METHOD_NOT_SUPPORTED", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "TIMEOUT"] as const
+    ).map((code) => errorData(new TRPCError({ code })).reason);
+    expect(reasons).toEqual([
+      "method_not_allowed",
+      "unsupported_media_type",
+      "payload_too_large",
+      "request_timeout",
+    ]);
+  });
+
+  it("asks for a retry only when a dependency was unavailable or the client is rate-limited", () => {
     const conflict = toTrpcError(new DomainError("conflict", "taken"));
     expect(retryHeadersFor([conflict])).toEqual({});
     expect(retryHeadersFor([])).toEqual({});

@@ -8,7 +8,15 @@ const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
   404: "NOT_FOUND",
+  405: "METHOD_NOT_SUPPORTED",
+  408: "TIMEOUT",
   409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  // tRPC has no code for these two; only the HTTP host answers them, with their own status.
+  414: "BAD_REQUEST",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+  431: "BAD_REQUEST",
   500: "INTERNAL_SERVER_ERROR",
   503: "SERVICE_UNAVAILABLE",
 };
@@ -44,19 +52,33 @@ export function mapError(err: unknown): unknown {
  */
 export const RETRY_AFTER_SECONDS = 2;
 
-/** Response headers for a response carrying these errors: `Retry-After` if any is retryable. */
-export function retryHeadersFor(errors: readonly TRPCError[]): Record<string, string> {
-  const retryable = errors.some((error) => domainErrorOf(error.cause)?.reason === "unavailable");
-  return retryable ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+/** Seconds until the request that failed with `err` is worth sending again, or null if it is not. */
+export function retryAfterSecondsOf(err: DomainError): number | null {
+  if (err.reason === "unavailable") return RETRY_AFTER_SECONDS;
+  if (err.reason === "rate_limited") return err.details.retryAfterSeconds ?? RETRY_AFTER_SECONDS;
+  return null;
 }
 
-/** Reason for errors tRPC raises itself (bad JSON, unknown procedure, input validation). */
+/** Response headers for a response carrying these errors: `Retry-After` if any is worth retrying. */
+export function retryHeadersFor(errors: readonly TRPCError[]): Record<string, string> {
+  const waits = errors.flatMap((error) => {
+    const domain = domainErrorOf(error.cause);
+    const seconds = domain ? retryAfterSecondsOf(domain) : null;
+    return seconds === null ? [] : [seconds];
+  });
+  return waits.length > 0 ? { "retry-after": String(Math.max(...waits)) } : {};
+}
+
+/** Reason for errors tRPC raises itself (bad JSON, unknown procedure, input validation, transport). */
 const REASON_BY_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorReason>> = {
   PARSE_ERROR: "invalid_input",
   BAD_REQUEST: "invalid_input",
-  METHOD_NOT_SUPPORTED: "invalid_input",
-  PAYLOAD_TOO_LARGE: "invalid_input",
+  METHOD_NOT_SUPPORTED: "method_not_allowed",
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
   UNPROCESSABLE_CONTENT: "invalid_input",
+  TIMEOUT: "request_timeout",
+  TOO_MANY_REQUESTS: "rate_limited",
   NOT_FOUND: "not_found",
   UNAUTHORIZED: "invalid_token",
 };

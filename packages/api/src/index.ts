@@ -6,3 +6,12 @@ export { createCredentialVerifier } from "./auth/credential-verifier.ts";
 export type { Principal, TokenVerifier } from "./auth/principal.ts";
 export { createCallerFactory } from "./trpc.ts";
 export { retryHeadersFor, RETRY_AFTER_SECONDS } from "./errors.ts";
+export { transportError, type TransportError } from "./transport-error.ts";
+export { procedureMethods } from "./procedure-methods.ts";
+export {
+  createFailureThrottle,
+  DEFAULT_ADDRESS_FAILURES,
+  DEFAULT_API_KEY_FAILURES,
+  type FailureThrottle,
+  type FailureThrottleOptions,
+} from "./auth/failure-throttle.ts";

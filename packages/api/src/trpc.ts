@@ -67,15 +67,36 @@ const errorMapping = t.middleware(async ({ ctx, path, next }) => {
 const fail = (reason: DomainError["reason"], message: string, details = {}) =>
   toTrpcError(new DomainError(reason, message, details));
 
+/**
+ * Refused credentials count against the client's address, whatever the kind of credential; an
+ * address over its limit is refused before its credential is looked at, so a guessing client
+ * costs no lookup and, unknown key id or known, always gets the same answer in the same time.
+ * A missing credential is not counted: refusing it costs nothing.
+ */
 const authenticate = t.middleware(async ({ ctx, next }) => {
   const header = ctx.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match?.[1]) throw fail("invalid_token", "missing bearer token");
+  const retryAfterMs = await ctx.addressFailures.retryAfterMs(ctx.clientAddress);
+  if (retryAfterMs !== null) {
+    throw fail("rate_limited", "too many refused credentials from this address; retry later", {
+      retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+    });
+  }
   let principal: Principal;
   try {
     principal = await ctx.deps.verifier.verify(match[1]);
   } catch (err) {
-    if (err instanceof DomainError) throw toTrpcError(err);
+    if (err instanceof DomainError) {
+      const refused = err.reason === "invalid_token" || err.reason === "rate_limited";
+      if (refused && (await ctx.addressFailures.recordFailure(ctx.clientAddress))) {
+        ctx.log.warn(
+          { client_address: ctx.clientAddress },
+          "credential refusals reached the limit for this address",
+        );
+      }
+      throw toTrpcError(err);
+    }
     throw err;
   }
   return next({

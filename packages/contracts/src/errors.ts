@@ -25,6 +25,23 @@ export const ERROR_REASONS = {
   /** A dependency (Postgres, Temporal) is unreachable or briefly refusing work: retry after `Retry-After`. */
   unavailable: 503,
   internal: 500,
+  /**
+   * Too many refused credentials from this client address, or for this API key id, in the
+   * current window: retry after `Retry-After` (seconds, also in `retryAfterSeconds`).
+   */
+  rate_limited: 429,
+  /** The procedure does not take this HTTP method (queries `GET`, mutations `POST`); `Allow` lists those it does. */
+  method_not_allowed: 405,
+  /** The request body is not JSON: a procedure call carries `content-type: application/json` or none. */
+  unsupported_media_type: 415,
+  /** The request body is larger than the server accepts. */
+  payload_too_large: 413,
+  /** The URL (a procedure path or batch) is longer than the server accepts. */
+  uri_too_long: 414,
+  /** The request's headers (the URL included) are larger than the server accepts. */
+  headers_too_large: 431,
+  /** The request did not arrive in full within the server's deadline. */
+  request_timeout: 408,
 } as const;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;
@@ -46,6 +63,8 @@ export interface ErrorDetails {
   dependency?: Dependency;
   /** On `unavailable`: the same request may succeed if sent again. */
   retryable?: boolean;
+  /** On `rate_limited`: seconds until the client may try again (the `Retry-After` header). */
+  retryAfterSeconds?: number;
   [key: string]: unknown;
 }
 
