@@ -6,3 +6,4 @@ export { createCredentialVerifier } from "./auth/credential-verifier.ts";
 export type { Principal, TokenVerifier } from "./auth/principal.ts";
 export { createCallerFactory } from "./trpc.ts";
 export { retryHeadersFor, RETRY_AFTER_SECONDS } from "./errors.ts";
+export { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
