@@ -280,7 +280,13 @@ describe("users and API keys (HTTP → tRPC → Postgres)", () => {
       const err2 = await admin.apiKeys.create
         .mutate({ name: "k", scopes: ["platform:admin"] })
         .catch((e: unknown) => e);
-      expect(errorDataOf(err2)).toMatchObject({ reason: "invalid_input" });
+      // A tenant credential carrying platform:admin is no credential at all.
+      expect(errorDataOf(err2)).toMatchObject({ reason: "invalid_token", httpStatus: 401 });
+      const tenantAdmin = stack.clientFor(await stack.signer.tenantToken(tenantId));
+      const err3 = await tenantAdmin.apiKeys.create
+        .mutate({ name: "k", scopes: ["platform:admin"] })
+        .catch((e: unknown) => e);
+      expect(errorDataOf(err3)).toMatchObject({ reason: "invalid_input" });
       expect(await used(tenantId, "max_api_keys")).toBe(0);
 
       // A key may create keys within its own scopes, and only those.
