@@ -96,6 +96,16 @@ describe("cluster order, end to end (HTTP → tRPC → Postgres → Temporal →
     expect(c.order.id).toBe(a.order.id);
     expect(c.cluster.id).toBe(a.cluster.id);
     expect((await client.clusters.list.query()).items).toHaveLength(1);
+    // The same key with another request is a conflict, not the first order in disguise.
+    const reused = await client.clusters.create
+      .mutate({ ...input, region: "eu-central-1" })
+      .catch((e: unknown) => e);
+    expect(errorDataOf(reused)).toMatchObject({
+      reason: "conflict",
+      httpStatus: 409,
+      idempotencyKey: "create-db-1",
+      orderId: a.order.id,
+    });
     const quotaUse = await eventually(async () => {
       const o = await client.orders.get.query({ orderId: a.order.id });
       expect(o.state).toBe("completed");

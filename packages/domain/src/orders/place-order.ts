@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { eq } from "drizzle-orm";
 import {
   DomainError,
@@ -42,9 +43,13 @@ async function findByKey<R>(
   if (!spec.idempotencyKey) return null;
   const [order] = await tx.select().from(orders).where(eq(orders.idempotencyKey, spec.idempotencyKey));
   if (!order) return null;
-  if (order.kind !== spec.kind) {
+  // Same key, other request: answering with the first order would silently drop this one.
+  // Compared as stored (JSON: keys in any order, undefined fields absent).
+  const asStored = JSON.parse(JSON.stringify(spec.request)) as unknown;
+  if (order.kind !== spec.kind || !isDeepStrictEqual(order.request, asStored)) {
     throw new DomainError("conflict", "the idempotency key was already used for a different request", {
       idempotencyKey: spec.idempotencyKey,
+      orderId: order.id,
     });
   }
   const resource = await spec.find(tx, order.id);
