@@ -8,6 +8,7 @@ import {
   type ApiDeps,
   type AppRouter,
 } from "@platforma/api";
+import { installRequestLog, requestIdFor } from "./request-log.ts";
 
 export interface ServerOptions {
   deps: ApiDeps;
@@ -18,6 +19,8 @@ export interface ServerOptions {
   readinessChecks?: Record<string, () => Promise<void>>;
   logger?: boolean;
 }
+
+const TRPC_PREFIX = "/trpc";
 
 /** A readiness answer must come back while the orchestrator still waits for it. */
 const READINESS_TIMEOUT_MS = 2000;
@@ -40,17 +43,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: false,
     routerOptions: { maxParamLength: 5000 },
     bodyLimit: 1024 * 1024,
-    genReqId: () => globalThis.crypto.randomUUID(),
+    genReqId: (req) => requestIdFor(req.headers),
   });
+  const requestLog = installRequestLog(app, { logger: opts.deps.logger, trpcPrefix: TRPC_PREFIX });
   // Subscriptions end when the server closes; otherwise their open streams would hold close() forever.
   const closing = new AbortController();
   app.addHook("preClose", async () => closing.abort());
   const createContext = createContextFactory({ ...opts.deps, closing: closing.signal });
   await app.register(fastifyTRPCPlugin, {
-    prefix: "/trpc",
+    prefix: TRPC_PREFIX,
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => createContext(req),
+      createContext: ({ req }) => createContext(req, requestLog.traceOf(req)),
+      onError: requestLog.onError,
       // A dependency outage answers 503 `unavailable`; this tells the client when to try again.
       responseMeta: ({ errors }) => ({ headers: retryHeadersFor(errors) }),
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],

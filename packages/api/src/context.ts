@@ -26,18 +26,31 @@ export interface ApiDeps {
   closing?: AbortSignal;
 }
 
+/**
+ * What the host's access log learns about a request while its calls run (who called); one object
+ * per HTTP request, shared by every call of a batch.
+ */
+export interface RequestTrace {
+  userId?: string;
+  tenantId?: string;
+}
+
 export interface RequestContext {
   deps: ApiDeps;
   /** The raw `Authorization` header; verified lazily by the auth middleware. */
   authorization: string | undefined;
   requestId: string;
   log: Logger;
+  trace: RequestTrace;
   /** Set by the auth middleware once the credential is verified. */
   principal?: Principal;
 }
 
 export function createContextFactory(deps: ApiDeps) {
-  return (req: { headers: Record<string, string | string[] | undefined>; id?: string }): RequestContext => {
+  return (
+    req: { headers: Record<string, string | string[] | undefined>; id?: string },
+    trace: RequestTrace = {},
+  ): RequestContext => {
     const header = req.headers["authorization"];
     const requestId = req.id ?? globalThis.crypto.randomUUID();
     return {
@@ -45,6 +58,7 @@ export function createContextFactory(deps: ApiDeps) {
       authorization: Array.isArray(header) ? header[0] : header,
       requestId,
       log: deps.logger.child({ request_id: requestId }),
+      trace,
     };
   };
 }
