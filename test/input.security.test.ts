@@ -426,6 +426,15 @@ describe("bad input gets a typed error, never a 500", () => {
     expect(r.reason).toBe("invalid_input");
   });
 
+  it.each(FORGED_CURSORS)(
+    "tenants.listOrders of a tenant that exists, cursor %j → invalid_input (400)",
+    async (cursor) => {
+      const r = await call(stack, operatorToken, "query", "tenants.listOrders", { tenantId, cursor });
+      expect(r.status).toBe(400);
+      expect(r.reason).toBe("invalid_input");
+    },
+  );
+
   it("names the offending field in the issues", async () => {
     const r = await call(stack, tenantToken, "mutation", "clusters.create", {
       name: "Bad Name!",

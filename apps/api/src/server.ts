@@ -10,6 +10,7 @@ import {
   type ApiDeps,
   type AppRouter,
 } from "@platforma/api";
+import { installRequestLog, requestIdFor } from "./request-log.ts";
 
 export interface ServerOptions {
   deps: ApiDeps;
@@ -52,10 +53,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: false,
     routerOptions: { maxParamLength: 5000 },
     bodyLimit: 1024 * 1024,
-    genReqId: () => globalThis.crypto.randomUUID(),
+    genReqId: (req) => requestIdFor(req.headers),
     ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     ...httpErrorServerOptions(),
   });
+  const requestLog = installRequestLog(app, { logger: opts.deps.logger, trpcPrefix: TRPC_PREFIX });
   // Subscriptions end when the server closes; otherwise their open streams would hold close() forever.
   const closing = new AbortController();
   app.addHook("preClose", async () => closing.abort());
@@ -67,7 +69,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       await trpc.register(fastifyTRPCPlugin, {
         trpcOptions: {
           router: appRouter,
-          createContext: ({ req }) => createContext(req),
+          createContext: ({ req }) => createContext(req, requestLog.traceOf(req)),
+          onError: requestLog.onError,
           // `unavailable` and `rate_limited` answers say when to try again (`Retry-After`).
           responseMeta: ({ errors }) => ({ headers: retryHeadersFor(errors) }),
         } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],

@@ -37,6 +37,15 @@ export interface ApiDeps {
   addressFailures?: FailureThrottle;
 }
 
+/**
+ * What the host's access log learns about a request while its calls run (who called); one object
+ * per HTTP request, shared by every call of a batch.
+ */
+export interface RequestTrace {
+  userId?: string;
+  tenantId?: string;
+}
+
 export interface RequestContext {
   deps: ApiDeps;
   /** The raw `Authorization` header; verified lazily by the auth middleware. */
@@ -46,18 +55,22 @@ export interface RequestContext {
   /** Who is calling, as a throttling key (`addressKey`): the socket's address, or the proxy's view of it. */
   clientAddress: string;
   addressFailures: FailureThrottle;
+  trace: RequestTrace;
   /** Set by the auth middleware once the credential is verified. */
   principal?: Principal;
 }
 
 export function createContextFactory(deps: ApiDeps) {
   const addressFailures = deps.addressFailures ?? createFailureThrottle(DEFAULT_ADDRESS_FAILURES);
-  return (req: {
-    headers: Record<string, string | string[] | undefined>;
-    id?: string;
-    /** The client's address (Fastify's `request.ip`, which honours its `trustProxy`). */
-    ip?: string;
-  }): RequestContext => {
+  return (
+    req: {
+      headers: Record<string, string | string[] | undefined>;
+      id?: string;
+      /** The client's address (Fastify's `request.ip`, which honours its `trustProxy`). */
+      ip?: string;
+    },
+    trace: RequestTrace = {},
+  ): RequestContext => {
     const header = req.headers["authorization"];
     const requestId = req.id ?? globalThis.crypto.randomUUID();
     return {
@@ -67,6 +80,7 @@ export function createContextFactory(deps: ApiDeps) {
       log: deps.logger.child({ request_id: requestId }),
       clientAddress: addressKey(req.ip ?? "unknown"),
       addressFailures,
+      trace,
     };
   };
 }

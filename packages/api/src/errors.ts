@@ -108,3 +108,23 @@ export function errorData(error: TRPCError): { reason: ErrorReason } & Record<st
   if (issues) return { reason: "invalid_input", issues };
   return { reason: REASON_BY_CODE[error.code] ?? "internal" };
 }
+
+/** The reason a failure is reported under (`error.data.reason`), for the host's access log. */
+export function errorReasonOf(error: TRPCError): ErrorReason {
+  return errorData(error).reason;
+}
+
+const requestIds = new WeakMap<TRPCError, string>();
+
+/**
+ * Ties a failure to its request. tRPC hands every failure to the adapter's `onError` before it
+ * shapes the error, so the host attaches the id there, and `error.data.requestId` is set even for
+ * a request that failed before it had a context (an unparseable batch, a malformed body).
+ */
+export function attachRequestId(error: TRPCError, requestId: string): void {
+  requestIds.set(error, requestId);
+}
+
+export function requestIdAttachedTo(error: TRPCError): string | undefined {
+  return requestIds.get(error);
+}

@@ -1,11 +1,17 @@
 export { appRouter, type AppRouter } from "./routers/app-router.ts";
-export { createContextFactory, type ApiDeps, type Logger, type RequestContext } from "./context.ts";
+export {
+  createContextFactory,
+  type ApiDeps,
+  type Logger,
+  type RequestContext,
+  type RequestTrace,
+} from "./context.ts";
 export { createJwtVerifier, ALLOWED_JWT_ALGORITHMS, type JwtVerifierOptions } from "./auth/jwt-verifier.ts";
 export { createApiKeyVerifier, type ApiKeyVerifierOptions } from "./auth/api-key-verifier.ts";
 export { createCredentialVerifier } from "./auth/credential-verifier.ts";
 export type { Principal, TokenVerifier } from "./auth/principal.ts";
 export { createCallerFactory } from "./trpc.ts";
-export { retryHeadersFor, RETRY_AFTER_SECONDS } from "./errors.ts";
+export { attachRequestId, errorReasonOf, retryHeadersFor, RETRY_AFTER_SECONDS } from "./errors.ts";
 export { transportError, type TransportError } from "./transport-error.ts";
 export { procedureMethods } from "./procedure-methods.ts";
 export {

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { DomainError, ERROR_REASONS, type Scope } from "@platforma/contracts";
 import type { Principal } from "./auth/principal.ts";
 import type { RequestContext } from "./context.ts";
-import { domainErrorOf, errorData, toTrpcError, trpcCodeFor } from "./errors.ts";
+import { domainErrorOf, errorData, requestIdAttachedTo, toTrpcError, trpcCodeFor } from "./errors.ts";
 
 export interface Meta {
   /** Scopes the caller must hold, all of them. Every non-public procedure declares this. */
@@ -23,7 +23,7 @@ const t = initTRPC
       maxDurationMs: 5 * 60_000,
       client: { reconnectAfterInactivityMs: 40_000 },
     },
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx }) {
       const data = errorData(error);
       // Set when the error middleware did not see the failure (a subscription's stream): the
       // status and message come from the mapping, never from the driver's error.
@@ -36,6 +36,8 @@ const t = initTRPC
           ...shape.data,
           ...(domain ? { code: trpcCodeFor(domain.reason), httpStatus: ERROR_REASONS[domain.reason] } : {}),
           ...data,
+          // What to quote to an operator: the same id is on the response header and in the log.
+          requestId: ctx?.requestId ?? requestIdAttachedTo(error),
         },
       };
     },
@@ -99,6 +101,8 @@ const authenticate = t.middleware(async ({ ctx, next }) => {
     }
     throw err;
   }
+  ctx.trace.userId = principal.userId;
+  if (principal.tenantId) ctx.trace.tenantId = principal.tenantId;
   return next({
     ctx: { principal, log: ctx.log.child({ user_id: principal.userId, tenant_id: principal.tenantId }) },
   });

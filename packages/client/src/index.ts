@@ -70,6 +70,8 @@ export interface PlatformaErrorData {
   /** On `unavailable` (503): the dependency that was away; retry after the `Retry-After` header. */
   dependency?: "postgres" | "temporal";
   retryable?: boolean;
+  /** The request's id (the `x-request-id` sent, or one the API made): quote it when reporting a failure. */
+  requestId?: string;
   [key: string]: unknown;
 }
 

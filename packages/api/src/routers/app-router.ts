@@ -25,6 +25,7 @@ import { listStoragePoolsProcedure } from "./storage/list.ts";
 import { checkQuotaProcedure } from "./quotas/check.ts";
 import { getQuotasProcedure } from "./quotas/get.ts";
 import { listTenantsProcedure } from "./tenants/list.ts";
+import { listTenantOrdersProcedure } from "./tenants/list-orders.ts";
 import { getUserProcedure } from "./users/get.ts";
 import { inviteUserProcedure } from "./users/invite.ts";
 import { listUsersProcedure } from "./users/list.ts";
@@ -51,6 +52,7 @@ export const appRouter = router({
     restore: restoreTenantProcedure,
     requestDeletion: requestTenantDeletionProcedure,
     cancelDeletion: cancelTenantDeletionProcedure,
+    listOrders: listTenantOrdersProcedure,
   }),
   clusters: router({
     create: createClusterProcedure,

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { DomainError, type OrderId, type TenantId } from "@platforma/contracts";
-import { orders, withTenant, type AppDb } from "@platforma/db";
+import { orders, withTenant, type AppDb, type SystemDb } from "@platforma/db";
 import { newestFirst, toPage, type Page } from "../pagination.ts";
+import { getTenant } from "../tenants/read-tenants.ts";
 import { toOrderDto, type OrderDto } from "./order-dto.ts";
 
 export async function getOrder(db: AppDb, tenantId: TenantId, id: OrderId): Promise<OrderDto> {
@@ -26,4 +27,17 @@ export async function listOrders(
       .limit(opts.limit + 1),
   );
   return toPage(rows, opts.limit, toOrderDto);
+}
+
+/**
+ * Operator use case: one tenant's orders as `listOrders` shows them to the tenant. A tenant that
+ * does not exist is `not_found` (its tenant context would simply see no rows).
+ */
+export async function listTenantOrders(
+  deps: { db: AppDb; systemDb: SystemDb },
+  tenantId: TenantId,
+  opts: { limit: number; cursor?: string | undefined },
+): Promise<Page<OrderDto>> {
+  await getTenant(deps.systemDb, tenantId);
+  return listOrders(deps.db, tenantId, opts);
 }

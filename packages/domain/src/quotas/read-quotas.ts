@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import {
   QUOTA_NAMES,
   type QuotaName,
@@ -5,7 +6,7 @@ import {
   type QuotaViolation,
   type TenantId,
 } from "@platforma/contracts";
-import { tenantQuotas, withTenant, type AppDb } from "@platforma/db";
+import { tenantQuotas, withTenant, type AppDb, type SystemDb } from "@platforma/db";
 import { quotaViolations } from "./admit-quota.ts";
 
 export interface QuotaUsage {
@@ -16,8 +17,8 @@ export interface QuotaUsage {
   headroom: number;
 }
 
-export async function getQuotas(db: AppDb, tenantId: TenantId): Promise<QuotaUsage[]> {
-  const rows = await withTenant(db, tenantId, (tx) => tx.select().from(tenantQuotas));
+/** Every quota in catalogue order; one without a row (a purged tenant) reads as zero of zero. */
+function usageOf(rows: { quota: QuotaName; limit: number; used: number }[]): QuotaUsage[] {
   const byName = new Map(rows.map((r) => [r.quota, r]));
   return QUOTA_NAMES.map((quota) => {
     const row = byName.get(quota);
@@ -25,6 +26,15 @@ export async function getQuotas(db: AppDb, tenantId: TenantId): Promise<QuotaUsa
     const used = row?.used ?? 0;
     return { quota, limit, used, headroom: Math.max(limit - used, 0) };
   });
+}
+
+export async function getQuotas(db: AppDb, tenantId: TenantId): Promise<QuotaUsage[]> {
+  return usageOf(await withTenant(db, tenantId, (tx) => tx.select().from(tenantQuotas)));
+}
+
+/** Operator use case: the same view of any tenant, read through the system handle. */
+export async function getTenantQuotaUsage(db: SystemDb, tenantId: TenantId): Promise<QuotaUsage[]> {
+  return usageOf(await db.select().from(tenantQuotas).where(eq(tenantQuotas.tenantId, tenantId)));
 }
 
 /** A dry run of admission: the same violations a real request would get, nothing reserved or locked. */
