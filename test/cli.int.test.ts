@@ -320,10 +320,10 @@ describe("./platforma, the operator CLI, against a live stack", () => {
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(/unreachable.*ECONNREFUSED/);
 
-    // Something answers, but it is not the API.
+    // A path the API does not serve: its typed 404 comes through as the reason.
     const notTheApi = await cli(["tenants", "list"], { PLATFORMA_URL: `${stack.url}/elsewhere` });
     expect(notTheApi.code).toBe(1);
-    expect(notTheApi.stderr).toMatch(/unexpected answer .* \(HTTP 404\)/);
+    expect(notTheApi.stderr).toMatch(/^error: not_found: /);
 
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
