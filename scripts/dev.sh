@@ -22,7 +22,9 @@ cleanup() {
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+# Ctrl-C or a signal ends the script, and the EXIT trap cleans up once.
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 for app in worker relay api; do
   node "apps/$app/src/main.ts" >"$PLATFORMA_LOGS/$app.log" 2>&1 &

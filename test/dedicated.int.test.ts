@@ -145,6 +145,11 @@ describe("dedicated clusters: the compute → network → storage → register s
       expect((await regionHoldings(stack.deps.systemDb, region)).nothingHeld()).toBe(true);
       expect(await usage(client)).toMatchObject({ max_clusters: 0, max_storage_tb: 0 });
       expect((await client.networks.list.query()).items).toEqual([]);
+      // The workflow's own result says how the order ended, like the order and OrderState.
+      expect(await stack.temporal!.workflow.getHandle(undone.workflowId).result()).toEqual({
+        state: "compensated",
+        reason: "capacity_unavailable",
+      });
     },
   );
 

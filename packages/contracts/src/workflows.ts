@@ -37,7 +37,8 @@ export interface ProvisionClusterInput {
 }
 
 export interface ProvisionClusterResult {
-  state: "completed" | "failed";
+  /** `compensated`: a saga undid what it had done (the order's state says the same). */
+  state: "completed" | "failed" | "compensated";
   reason?: string;
 }
 

@@ -6,14 +6,14 @@ import { SEARCH_ATTRIBUTES } from "@platforma/contracts/workflows";
 
 const OrderState = defineSearchAttributeKey(SEARCH_ATTRIBUTES.orderState, SearchAttributeType.KEYWORD);
 
-type OrderOutcome = { state: "completed" | "failed"; reason?: string };
+type OrderOutcome = { state: "completed" | "failed" | "compensated"; reason?: string };
 
 /**
  * Records how the order ended as the `OrderState` search attribute. Order workflows finish
  * successfully even when the order failed (the failure is business data on the order), so this is
  * what lets operators find failed or compensated orders in the Web UI.
  */
-export function recordOrderState(result: OrderOutcome, orderState?: "compensated"): OrderOutcome {
-  upsertSearchAttributes([{ key: OrderState, value: orderState ?? result.state }]);
+export function recordOrderState<R extends OrderOutcome>(result: R): R {
+  upsertSearchAttributes([{ key: OrderState, value: result.state }]);
   return result;
 }

@@ -71,6 +71,6 @@ export async function provisionDedicatedCluster(
       }
       await db.compensateClusterOrder(input, reason, message);
     });
-    return recordOrderState({ state: "failed", reason }, "compensated");
+    return recordOrderState({ state: "compensated", reason });
   }
 }
