@@ -162,6 +162,10 @@ describe("a cluster owns what runs on it", () => {
     const { order } = await client.clusters.delete.mutate({ clusterId });
     await orderIn(client, order?.id as OrderId, ["completed"]);
     expect((await client.instances.list.query({ clusterId })).items).toEqual([]);
+    // A deleted cluster is gone, as deleted instances and pools are.
+    expect((await client.clusters.list.query()).items).toEqual([]);
+    const gone = await client.clusters.get.query({ clusterId }).catch((e: unknown) => e);
+    expect(errorDataOf(gone)).toMatchObject({ reason: "not_found" });
     await stack.expectInvariants([tenantId]);
     const usage = await client.quotas.get.query();
     expect(usage.quotas.filter((q) => q.used > 0 && q.quota !== "max_users")).toEqual([]);

@@ -1,16 +1,24 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { DomainError, type ClusterId, type TenantId } from "@platforma/contracts";
 import { clusters, withTenant, type AppDb } from "@platforma/db";
 import { newestFirst, toPage, type Page } from "../pagination.ts";
 import { toClusterDto, type ClusterDto } from "./cluster-dto.ts";
 
 export async function getCluster(db: AppDb, tenantId: TenantId, id: ClusterId): Promise<ClusterDto> {
-  const [row] = await withTenant(db, tenantId, (tx) => tx.select().from(clusters).where(eq(clusters.id, id)));
+  const [row] = await withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(clusters)
+      .where(and(eq(clusters.id, id), ne(clusters.state, "deleted"))),
+  );
   if (!row) throw new DomainError("not_found", `cluster ${id} not found`);
   return toClusterDto(row);
 }
 
-/** The tenant's clusters, newest first. RLS alone scopes the rows; no tenant filter is needed or trusted. */
+/**
+ * The tenant's clusters, newest first; deleted ones are gone, as for instances and storage pools.
+ * RLS alone scopes the rows; no tenant filter is needed or trusted.
+ */
 export async function listClusters(
   db: AppDb,
   tenantId: TenantId,
@@ -21,7 +29,7 @@ export async function listClusters(
     tx
       .select()
       .from(clusters)
-      .where(where)
+      .where(and(ne(clusters.state, "deleted"), where))
       .orderBy(...orderBy)
       .limit(opts.limit + 1),
   );

@@ -5,9 +5,12 @@ import { getTenant } from "../tenants/read-tenants.ts";
 import type { TenantDto } from "../tenants/tenant-dto.ts";
 import type { TenantLifecycleClient } from "./tenant-lifecycle-client.ts";
 
+/** A transition in progress as the API shows it: times in ISO 8601, like every other timestamp. */
+export type RunningTransitionDto = Omit<RunningTransition, "startedAt"> & { startedAt: string };
+
 export interface TenantDetailsDto extends TenantDto {
   /** The lifecycle transition in progress (e.g. an archive exporting, a purge), if any. */
-  transition: RunningTransition | null;
+  transition: RunningTransitionDto | null;
   /** Each quota's usage against its limit, as the tenant sees it through `quotas.get`. */
   usage: QuotaUsage[];
 }
@@ -22,5 +25,8 @@ export async function getTenantDetails(
     deps.lifecycle.status(tenantId),
     getTenantQuotaUsage(deps.systemDb, tenantId),
   ]);
-  return { ...tenant, transition: status?.running ?? null, usage };
+  const running = status?.running ?? null;
+  // The workflow keeps epoch milliseconds (its own clock); the API speaks ISO 8601.
+  const transition = running ? { ...running, startedAt: new Date(running.startedAt).toISOString() } : null;
+  return { ...tenant, transition, usage };
 }
