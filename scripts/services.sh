@@ -2,13 +2,26 @@
 # Starts (or stops) the local services: PostgreSQL, the Temporal dev server with its Web UI, a
 # single-node Kafka broker and SeaweedFS (an S3-compatible object store). Idempotent: a service that
 # already answers is left alone. A service whose address is given from outside (DATABASE_URL,
-# TEMPORAL_ADDRESS, KAFKA_BROKERS, S3_ENDPOINT) is not started at all. Data lives under .local/data, logs under .local/logs.
+# TEMPORAL_ADDRESS, KAFKA_BROKERS, S3_ENDPOINT) is not started at all. Data lives under .local/data
+# (PostgreSQL's under /var/lib/platforma when the `postgres` user cannot reach it), logs under
+# .local/logs.
 # Usage: services.sh up|down|env
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_DIR="$PLATFORMA_DATA/postgres"
-PG_SOCKET_DIR="$PLATFORMA_DATA/postgres-socket"
+
+# Where PostgreSQL keeps its data, socket and log. As root, the server runs as the `postgres` user,
+# which must be able to reach the directory: a checkout under a home that only its owner can enter
+# (Debian's /root is 0700) gets its PostgreSQL data under /var/lib/platforma instead, one directory
+# per checkout. As any other user, the server runs as that user, under .local/data.
+if [[ $EUID -eq 0 ]] && ! runuser -u postgres -- test -x "$PLATFORMA_DATA" 2>/dev/null; then
+  PG_HOME="/var/lib/platforma/$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+else
+  PG_HOME="$PLATFORMA_DATA"
+fi
+PG_DIR="$PG_HOME/postgres"
+PG_SOCKET_DIR="$PG_HOME/postgres-socket"
+PG_LOG="$PG_HOME/postgres.log"
 
 # Passwords of the local stack only; production passes its own URLs.
 LOCAL_DB=platforma
@@ -16,26 +29,44 @@ LOCAL_OWNER_URL="postgres://platforma_owner:platforma_owner@127.0.0.1:$PG_PORT/$
 LOCAL_APP_URL="postgres://platforma_app:platforma_app@127.0.0.1:$PG_PORT/$LOCAL_DB"
 LOCAL_SYSTEM_URL="postgres://platforma_system:platforma_system@127.0.0.1:$PG_PORT/$LOCAL_DB"
 
-as_postgres() { runuser -u postgres -- "$@"; }
+# Runs a PostgreSQL command as the user the server runs as (from /, which it can always enter).
+as_postgres() {
+  if [[ $EUID -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
 
 postgres_up() {
   bash "$ROOT/scripts/install-services.sh" postgres
   if [[ ! -f "$PG_DIR/PG_VERSION" ]]; then
     log "initialising PostgreSQL in $PG_DIR"
     mkdir -p "$PG_DIR" "$PG_SOCKET_DIR"
-    chown postgres:postgres "$PG_DIR" "$PG_SOCKET_DIR"
+    if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$PG_HOME" "$PG_DIR" "$PG_SOCKET_DIR"; fi
     chmod 700 "$PG_DIR"
-    as_postgres "$PG_BIN/initdb" -D "$PG_DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-      -E UTF8 --locale=C.UTF-8 >/dev/null
+    if ! as_postgres "$PG_BIN/initdb" -D "$PG_DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >"$PLATFORMA_LOGS/postgres-initdb.log" 2>&1; then
+      log "initdb failed; see $PLATFORMA_LOGS/postgres-initdb.log"
+      tail -5 "$PLATFORMA_LOGS/postgres-initdb.log" >&2
+      return 1
+    fi
   fi
   if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
-    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    touch "$PLATFORMA_LOGS/postgres.log" && chown postgres "$PLATFORMA_LOGS/postgres.log"
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PLATFORMA_LOGS/postgres.log" -w start \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_SOCKET_DIR -c max_connections=300 -c fsync=off" >/dev/null
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; then
+      log "another process already listens on 127.0.0.1:$PG_PORT, and it is not this checkout's PostgreSQL:"
+      log "  use it with DATABASE_URL, DATABASE_SYSTEM_URL and DATABASE_OWNER_URL, or pick a free PG_PORT"
+      return 1
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT (log: $PG_LOG)"
+    touch "$PG_LOG"
+    if [[ $EUID -eq 0 ]]; then chown postgres "$PG_LOG"; fi
+    if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w start \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_SOCKET_DIR -c max_connections=300 -c fsync=off" >/dev/null; then
+      log "PostgreSQL did not start; see $PG_LOG"
+      tail -5 "$PG_LOG" >&2
+      return 1
+    fi
   fi
+  # Read by this shell: the checkout may be out of the `postgres` user's reach.
   as_postgres psql -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q \
-    -f "$ROOT/scripts/db-roles.sql" >/dev/null
+    <"$ROOT/scripts/db-roles.sql" >/dev/null
 }
 
 postgres_down() {
