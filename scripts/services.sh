@@ -29,6 +29,13 @@ LOCAL_OWNER_URL="postgres://platforma_owner:platforma_owner@127.0.0.1:$PG_PORT/$
 LOCAL_APP_URL="postgres://platforma_app:platforma_app@127.0.0.1:$PG_PORT/$LOCAL_DB"
 LOCAL_SYSTEM_URL="postgres://platforma_system:platforma_system@127.0.0.1:$PG_PORT/$LOCAL_DB"
 
+# Names the log of a service that failed to start, with its last lines, and fails.
+failed_with_log() {
+  log "see $1"
+  tail -5 "$1" >&2 || true
+  return 1
+}
+
 # Runs a PostgreSQL command as the user the server runs as (from /, which it can always enter).
 as_postgres() {
   if [[ $EUID -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
@@ -43,8 +50,8 @@ postgres_up() {
     chmod 700 "$PG_DIR"
     if ! as_postgres "$PG_BIN/initdb" -D "$PG_DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       -E UTF8 --locale=C.UTF-8 >"$PLATFORMA_LOGS/postgres-initdb.log" 2>&1; then
-      log "initdb failed; see $PLATFORMA_LOGS/postgres-initdb.log"
-      tail -5 "$PLATFORMA_LOGS/postgres-initdb.log" >&2
+      log "initdb failed"
+      failed_with_log "$PLATFORMA_LOGS/postgres-initdb.log"
       return 1
     fi
   fi
@@ -59,8 +66,8 @@ postgres_up() {
     if [[ $EUID -eq 0 ]]; then chown postgres "$PG_LOG"; fi
     if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w start \
       -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_SOCKET_DIR -c max_connections=300 -c fsync=off" >/dev/null; then
-      log "PostgreSQL did not start; see $PG_LOG"
-      tail -5 "$PG_LOG" >&2
+      log "PostgreSQL did not start"
+      failed_with_log "$PG_LOG"
       return 1
     fi
   fi
@@ -93,13 +100,14 @@ temporal_up() {
     $(printf -- '--search-attribute %s=Keyword ' "${SEARCH_ATTRIBUTES[@]}") \
     --log-level warn >"$PLATFORMA_LOGS/temporal.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/temporal.pid"
-  wait_for_port 127.0.0.1 "$TEMPORAL_PORT" 60 Temporal
+  wait_for_port 127.0.0.1 "$TEMPORAL_PORT" 60 Temporal || failed_with_log "$PLATFORMA_LOGS/temporal.log"
   # The frontend accepts connections before the namespace is ready.
   for _ in $(seq 1 100); do
     temporal operator namespace describe --address "127.0.0.1:$TEMPORAL_PORT" -n default >/dev/null 2>&1 && return 0
     sleep 0.3
   done
-  log "Temporal namespace 'default' not ready"; return 1
+  log "Temporal namespace 'default' not ready"
+  failed_with_log "$PLATFORMA_LOGS/temporal.log"
 }
 
 temporal_down() { kill_pidfile "$PLATFORMA_DATA/temporal.pid"; }
@@ -137,7 +145,7 @@ PROPS
   log "starting Kafka on 127.0.0.1:$KAFKA_PORT"
   nohup java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties" >"$PLATFORMA_LOGS/kafka.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/kafka.pid"
-  wait_for_port 127.0.0.1 "$KAFKA_PORT" 90 Kafka
+  wait_for_port 127.0.0.1 "$KAFKA_PORT" 90 Kafka || failed_with_log "$PLATFORMA_LOGS/kafka.log"
 }
 
 kafka_down() { kill_pidfile "$PLATFORMA_DATA/kafka.pid"; }
@@ -162,7 +170,7 @@ JSON
     -s3 -s3.port="$S3_PORT" -s3.config="$dir/s3.json" \
     -s3.port.iceberg=0 -s3.port.lance=0 >"$PLATFORMA_LOGS/seaweedfs.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/seaweedfs.pid"
-  wait_for_port 127.0.0.1 "$S3_PORT" 60 SeaweedFS
+  wait_for_port 127.0.0.1 "$S3_PORT" 60 SeaweedFS || failed_with_log "$PLATFORMA_LOGS/seaweedfs.log"
 }
 
 seaweedfs_down() { kill_pidfile "$PLATFORMA_DATA/seaweedfs.pid"; }
