@@ -9,7 +9,7 @@ import {
   instances,
   nvmeDrives,
   orders,
-  ORDER_STATES,
+  OPEN_ORDER_STATES,
   providerNodes,
   providerVlans,
   QUOTA_HOLDING_STATES,
@@ -31,7 +31,6 @@ export interface InvariantDeps {
   temporal?: Client | null;
 }
 
-const OPEN_ORDER_STATES = ORDER_STATES.filter((s) => s === "pending" || s === "provisioning");
 const HOLDING = [...QUOTA_HOLDING_STATES];
 
 /**
@@ -62,7 +61,7 @@ export async function expectPlatformInvariants(
       const open = await deps.systemDb
         .select({ id: orders.id, tenantId: orders.tenantId, kind: orders.kind, state: orders.state })
         .from(orders)
-        .where(and(inArray(orders.tenantId, ids), inArray(orders.state, OPEN_ORDER_STATES)));
+        .where(and(inArray(orders.tenantId, ids), inArray(orders.state, [...OPEN_ORDER_STATES])));
       expect(open, "every order ended").toEqual([]);
     },
     { timeoutMs: opts.timeoutMs ?? 60_000, intervalMs: 200 },

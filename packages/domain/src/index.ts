@@ -26,7 +26,6 @@ export * from "./instances/read-instances.ts";
 export * from "./storage/storage-pool-dto.ts";
 export * from "./storage/create-storage-pool.ts";
 export * from "./storage/read-storage-pools.ts";
-export * from "./tenants/assert-region-allowed.ts";
 export * from "./orders/cancel-order.ts";
 export * from "./resources/retire-resource.ts";
 export * from "./clusters/delete-cluster.ts";

@@ -5,6 +5,9 @@ import { tenantIdColumn, tenantPolicy, timestamps } from "./tenant-table.ts";
 
 export const ORDER_STATES = ["pending", "provisioning", "completed", "failed", "compensated"] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
+/** An order in one of these states is still running: its workflow (or its start) is owed an end. */
+export const OPEN_ORDER_STATES = ["pending", "provisioning"] as const satisfies readonly OrderState[];
+export const FINAL_ORDER_STATES: ReadonlySet<OrderState> = new Set(["completed", "failed", "compensated"]);
 
 export interface OrderStep {
   name: string;

@@ -8,6 +8,7 @@ import {
   type TenantId,
 } from "@platforma/contracts";
 import {
+  FINAL_ORDER_STATES,
   clusters,
   instances,
   networks,
@@ -21,7 +22,6 @@ import { appendEvent } from "@platforma/events";
 import { placeOrder } from "../orders/place-order.ts";
 import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
-import { FINAL_STATES } from "../orders/order-progress.ts";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 import type { OrderDeps } from "./create-cluster.ts";
 
@@ -161,7 +161,7 @@ export async function completeClusterDeletion(
   await withTenant(db, ref.tenantId, async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, ref.orderId)).for("update");
     const [cluster] = await tx.select().from(clusters).where(eq(clusters.id, ref.clusterId)).for("update");
-    if (!order || !cluster || FINAL_STATES.has(order.state)) return;
+    if (!order || !cluster || FINAL_ORDER_STATES.has(order.state)) return;
     const now = new Date();
     // Already retired by its tenant's archive: only the order is left to end.
     if (cluster.state !== "deleted") {

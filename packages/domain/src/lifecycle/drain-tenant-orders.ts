@@ -1,9 +1,7 @@
 import { count, inArray } from "drizzle-orm";
 import type { TenantId } from "@platforma/contracts";
-import { orders, withTenant, type AppDb } from "@platforma/db";
+import { OPEN_ORDER_STATES, orders, withTenant, type AppDb } from "@platforma/db";
 import { endsWithoutWorkflow, endUnstartedOrder } from "../orders/end-unstarted-order.ts";
-
-const OPEN = ["pending", "provisioning"] as const;
 
 /**
  * The first half of the lifecycle's drain (archive, deletion, purge): every open order of the
@@ -20,7 +18,7 @@ export async function closeUnstartedOrders(
     const open = await tx
       .select()
       .from(orders)
-      .where(inArray(orders.state, [...OPEN]))
+      .where(inArray(orders.state, [...OPEN_ORDER_STATES]))
       .for("update");
     let ended = 0;
     const toCancel: string[] = [];
@@ -44,7 +42,7 @@ export async function openOrderCount(db: AppDb, tenantId: TenantId): Promise<num
     tx
       .select({ n: count() })
       .from(orders)
-      .where(inArray(orders.state, [...OPEN])),
+      .where(inArray(orders.state, [...OPEN_ORDER_STATES])),
   );
   return row?.n ?? 0;
 }

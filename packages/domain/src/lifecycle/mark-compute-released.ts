@@ -1,9 +1,10 @@
-import { inArray, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { QuotaRequest, TenantId } from "@platforma/contracts";
 import {
   clusters,
   instances,
   networks,
+  OPEN_ORDER_STATES,
   orders,
   QUOTA_HOLDING_STATES,
   storagePools,
@@ -52,7 +53,7 @@ export async function markComputeReleased(db: AppDb, tenantId: TenantId): Promis
         errorMessage: "the tenant's compute was released",
         updatedAt: new Date(),
       })
-      .where(sql`${orders.state} in ('pending', 'provisioning')`);
+      .where(inArray(orders.state, [...OPEN_ORDER_STATES]));
     const giveBack: QuotaRequest = {
       max_clusters: c.length,
       max_instances: i.length,

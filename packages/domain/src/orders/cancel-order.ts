@@ -1,12 +1,10 @@
 import { eq } from "drizzle-orm";
 import { DomainError, type OrderId, type TenantId } from "@platforma/contracts";
-import { orders, withTenant } from "@platforma/db";
+import { FINAL_ORDER_STATES, orders, withTenant } from "@platforma/db";
 import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { toOrderDto, type OrderDto } from "./order-dto.ts";
 import { endsWithoutWorkflow, endUnstartedOrder } from "./end-unstarted-order.ts";
-
-const RUNNING = new Set(["pending", "provisioning"]);
 
 /**
  * Cancels a running provisioning order. The workflow compensates everything done so far and the
@@ -19,7 +17,7 @@ export async function cancelOrder(deps: OrderDeps, tenantId: TenantId, orderId: 
   const order = await withTenant(deps.db, tenantId, async (tx) => {
     const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
     if (!row) throw new DomainError("not_found", `order ${orderId} not found`);
-    if (!RUNNING.has(row.state)) {
+    if (FINAL_ORDER_STATES.has(row.state)) {
       throw new DomainError("conflict", `order ${orderId} is ${row.state} and can no longer be cancelled`, {
         state: row.state,
       });

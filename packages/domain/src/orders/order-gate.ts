@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { DomainError, type OrderId, type TenantId } from "@platforma/contracts";
-import { orders, tenants, withTenant, type AppDb, type SystemDb } from "@platforma/db";
-import { FINAL_STATES, orderClosed } from "./order-progress.ts";
+import { FINAL_ORDER_STATES, orders, tenants, withTenant, type AppDb, type SystemDb } from "@platforma/db";
+import { orderClosed } from "./order-progress.ts";
 
 export interface OrderGateRef {
   tenantId: TenantId;
@@ -27,7 +27,7 @@ export async function assertOrderMayProceed(db: AppDb, systemDb: SystemDb, ref: 
       .where(eq(orders.id, ref.orderId)),
   );
   if (!order) throw new DomainError("order_closed", `order ${ref.orderId} no longer exists`, { state: null });
-  if (FINAL_STATES.has(order.state)) throw orderClosed(order);
+  if (FINAL_ORDER_STATES.has(order.state)) throw orderClosed(order);
   const [tenant] = await systemDb
     .select({ state: tenants.state, allowedRegions: tenants.allowedRegions, purgedAt: tenants.purgedAt })
     .from(tenants)

@@ -1,6 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import { DomainError, type ClusterId, type OrderId, type TenantId } from "@platforma/contracts";
 import {
+  FINAL_ORDER_STATES,
   clusters,
   networks,
   orders,
@@ -19,8 +20,6 @@ import { releaseQuota } from "../quotas/admit-quota.ts";
  * tenant's lifecycle): the workflow then compensates instead of walking on. Steps that end an
  * order do nothing on an order that already ended.
  */
-
-export const FINAL_STATES: ReadonlySet<string> = new Set(["completed", "failed", "compensated"]);
 
 /** The refusal a forward step meets on an order that already ended. */
 export function orderClosed(order: { id: OrderId; state: string; errorReason: string | null }): DomainError {
@@ -56,7 +55,7 @@ export async function markOrderStep(
 ): Promise<void> {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (!order || FINAL_STATES.has(order.state)) {
+    if (!order || FINAL_ORDER_STATES.has(order.state)) {
       // Compensation marks its steps on whatever the order's state; anything else is moving on.
       if (step.state === "compensated") return;
       throw order ? orderClosed(order) : orderGone(orderId);
@@ -91,7 +90,7 @@ export async function completeClusterOrder(
     const order = await lockOrder(tx, ref.orderId);
     if (!order) throw orderGone(ref.orderId);
     if (order.state === "completed") return;
-    if (FINAL_STATES.has(order.state)) throw orderClosed(order);
+    if (FINAL_ORDER_STATES.has(order.state)) throw orderClosed(order);
     const now = new Date();
     // A cluster becomes ready only from provisioning.
     const ready = await tx
@@ -146,7 +145,7 @@ async function endClusterOrder(
 ): Promise<void> {
   await withTenant(db, ref.tenantId, async (tx) => {
     const order = await lockOrder(tx, ref.orderId);
-    if (!order || FINAL_STATES.has(order.state)) return;
+    if (!order || FINAL_ORDER_STATES.has(order.state)) return;
     const now = new Date();
     await tx.update(clusters).set({ state: "failed", updatedAt: now }).where(eq(clusters.id, ref.clusterId));
     await tx
@@ -187,7 +186,7 @@ export async function completeOrder(db: AppDb, tenantId: TenantId, orderId: Orde
     const order = await lockOrder(tx, orderId);
     if (!order) throw orderGone(orderId);
     if (order.state === "completed") return;
-    if (FINAL_STATES.has(order.state)) throw orderClosed(order);
+    if (FINAL_ORDER_STATES.has(order.state)) throw orderClosed(order);
     await tx.update(orders).set({ state: "completed", updatedAt: new Date() }).where(eq(orders.id, orderId));
     await appendEvent(tx, tenantId, "order.completed.v1", {
       orderId,
@@ -207,7 +206,7 @@ export async function failOrder(
 ) {
   await withTenant(db, tenantId, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (!order || FINAL_STATES.has(order.state)) return;
+    if (!order || FINAL_ORDER_STATES.has(order.state)) return;
     await tx
       .update(orders)
       .set({ state: "failed", errorReason: reason, errorMessage: message, updatedAt: new Date() })

@@ -1,8 +1,15 @@
 import { eq } from "drizzle-orm";
 import { DomainError, type OrderId, type ResourceOrderInput } from "@platforma/contracts";
-import { orders, withTenant, type AppDb, type OrderStep, type TenantTx } from "@platforma/db";
+import {
+  FINAL_ORDER_STATES,
+  orders,
+  withTenant,
+  type AppDb,
+  type OrderStep,
+  type TenantTx,
+} from "@platforma/db";
 import { appendEvent } from "@platforma/events";
-import { FINAL_STATES, lockOrder, orderClosed, orderGone } from "../orders/order-progress.ts";
+import { lockOrder, orderClosed, orderGone } from "../orders/order-progress.ts";
 import { releaseQuota } from "../quotas/admit-quota.ts";
 import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
 
@@ -15,7 +22,7 @@ import { RESOURCE_ADAPTERS } from "./resource-adapters.ts";
 
 async function openOrder(tx: TenantTx, orderId: OrderId) {
   const order = await lockOrder(tx, orderId);
-  return order && !FINAL_STATES.has(order.state) ? order : null;
+  return order && !FINAL_ORDER_STATES.has(order.state) ? order : null;
 }
 
 function step(steps: OrderStep[], name: string, state: OrderStep["state"]): OrderStep[] {
@@ -46,7 +53,7 @@ export async function completeResourceProvisioning(db: AppDb, input: ResourceOrd
     const order = await lockOrder(tx, input.orderId);
     if (!order) throw orderGone(input.orderId);
     if (order.state === "completed") return;
-    if (FINAL_STATES.has(order.state)) throw orderClosed(order);
+    if (FINAL_ORDER_STATES.has(order.state)) throw orderClosed(order);
     const resource = await adapter.lock(tx, input.resourceId);
     if (resource?.state !== "provisioning") {
       throw new DomainError("order_closed", `${input.kind} ${input.resourceId} is no longer provisioning`, {
