@@ -30,7 +30,8 @@ export SEAWEEDFS_MASTER_PORT="${SEAWEEDFS_MASTER_PORT:-19333}"
 export SEAWEEDFS_VOLUME_PORT="${SEAWEEDFS_VOLUME_PORT:-18340}"
 export SEAWEEDFS_FILER_PORT="${SEAWEEDFS_FILER_PORT:-18888}"
 
-export PATH="$PLATFORMA_TOOLS/node/bin:$PLATFORMA_TOOLS/venv/bin:$PATH"
+# The system directories last: a shell with only /usr/bin:/bin still finds runuser (in /usr/sbin).
+export PATH="$PLATFORMA_TOOLS/node/bin:$PLATFORMA_TOOLS/venv/bin:$PATH:/usr/sbin:/sbin"
 
 log() { printf '\033[1;34m[platforma]\033[0m %s\n' "$*" >&2; }
 
