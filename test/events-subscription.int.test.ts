@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorDataOf, type PlatformaClient } from "@platforma/client";
-import type { TenantId } from "@platforma/contracts";
+import type { CloudEventType, EventType, TenantId } from "@platforma/contracts";
 import { createSystemDb, outbox, tenants, type DbHandle, type SystemDb } from "@platforma/db";
 import { eventually } from "./eventually.ts";
 import { recordingStarter } from "./recording-starter.ts";
@@ -26,7 +26,10 @@ interface Received {
 }
 
 /** Subscribes and collects events until `stop()`; `error` holds the error that ended the stream, if any. */
-function subscribe(client: PlatformaClient, input: { lastEventId?: string } = {}) {
+function subscribe(
+  client: PlatformaClient,
+  input: { lastEventId?: string; types?: (EventType | CloudEventType)[] } = {},
+) {
   const events: Received[] = [];
   const state: { error: unknown; ended: boolean } = { error: undefined, ended: false };
   const subscription = client.events.subscribe.subscribe(input, {
@@ -98,6 +101,35 @@ describe("events.subscribe", () => {
     const all = await eventIdsOf(a.tenantId, "quota.limits_updated.v1");
     expect(resumed.events.map((e) => e.id)).toEqual(all.slice(6));
   }, 60_000);
+
+  it("filters by type, named as in the catalogue or by its CloudEvents ce_type", async () => {
+    const a = await stack.newTenant();
+    const after = await firstEventOf(a.tenantId);
+    const byCatalogue = subscribe(a.client, { lastEventId: after, types: ["quota.limits_updated.v1"] });
+    const byCeType = subscribe(a.client, {
+      lastEventId: after,
+      types: ["dev.platforma.quota.limits_updated.v1"],
+    });
+    const other = subscribe(a.client, { lastEventId: after, types: ["dev.platforma.cluster.ready.v1"] });
+    await limitsChanged(a.tenantId, 1);
+    await stack.clientFor(a.token).apiKeys.create.mutate({ name: "filtered", scopes: ["events:read"] });
+    await limitsChanged(a.tenantId, 2);
+    const ids = await eventIdsOf(a.tenantId, "quota.limits_updated.v1");
+    await eventually(async () => expect(byCatalogue.events.map((e) => e.id)).toEqual(ids), {
+      timeoutMs: 20_000,
+    });
+    await eventually(async () => expect(byCeType.events.map((e) => e.id)).toEqual(ids), {
+      timeoutMs: 20_000,
+    });
+    for (const sub of [byCatalogue, byCeType, other]) sub.stop();
+    expect(other.events).toEqual([]);
+    for (const sub of [byCatalogue, byCeType, other]) expect(sub.state.error).toBeUndefined();
+
+    const refused = subscribe(a.client, { types: ["dev.platforma.no.such.v1" as CloudEventType] });
+    await eventually(async () => expect(refused.state.ended).toBe(true), { timeoutMs: 20_000 });
+    refused.stop();
+    expect(errorDataOf(refused.state.error)).toMatchObject({ reason: "invalid_input" });
+  });
 
   it("never yields another tenant's event, even when resuming from one of its ids", async () => {
     const a = await stack.newTenant();

@@ -302,8 +302,12 @@ export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]
 
 /** CloudEvents `source` of everything the control plane emits. */
 export const EVENT_SOURCE = "urn:platforma:control-plane";
+const CLOUD_EVENT_TYPE_PREFIX = "dev.platforma." as const;
+
 /** CloudEvents `type` for a catalogue type, e.g. `dev.platforma.cluster.ready.v1`. */
-export const cloudEventType = (type: EventType) => `dev.platforma.${type}`;
+export const cloudEventType = <T extends EventType>(type: T): CloudEventType<T> =>
+  `${CLOUD_EVENT_TYPE_PREFIX}${type}`;
+export type CloudEventType<T extends EventType = EventType> = `${typeof CLOUD_EVENT_TYPE_PREFIX}${T}`;
 
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(EVENT_CATALOGUE, value);
@@ -353,8 +357,6 @@ export const TOPIC_SETTINGS = {
     description: "Users and API keys.",
   },
 } as const satisfies Record<Topic, TopicSettings>;
-
-const CLOUD_EVENT_TYPE_PREFIX = "dev.platforma.";
 
 /** The catalogue type of a CloudEvents `type`, or null when it is not in the catalogue. */
 export function eventTypeOfCloudEvent(ceType: string): EventType | null {

@@ -1,12 +1,26 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { DomainError, EVENT_CATALOGUE, type EventType } from "@platforma/contracts";
+import {
+  cloudEventType,
+  type CloudEventType,
+  DomainError,
+  EVENT_CATALOGUE,
+  eventTypeOfCloudEvent,
+  type EventType,
+} from "@platforma/contracts";
 import { streamTenantEvents } from "@platforma/domain";
 import { mapError } from "../../errors.ts";
 import { tenantProcedure } from "../../trpc.ts";
 import { text } from "../../text-schema.ts";
 
-const eventType = z.enum(Object.keys(EVENT_CATALOGUE) as [EventType, ...EventType[]]);
+const catalogueTypes = Object.keys(EVENT_CATALOGUE) as EventType[];
+/** A catalogue type (`order.completed.v1`) or its CloudEvents `ce_type` (`dev.platforma.order.completed.v1`). */
+const eventType = z.enum([...catalogueTypes, ...catalogueTypes.map(cloudEventType)] as [
+  EventType | CloudEventType,
+  ...(EventType | CloudEventType)[],
+]);
+const catalogueTypeOf = (type: EventType | CloudEventType): EventType =>
+  eventTypeOfCloudEvent(type) ?? (type as EventType);
 
 /**
  * The caller's own events, live, over SSE: `client.events.subscribe.subscribe({}, { onData })`.
@@ -31,7 +45,7 @@ export const subscribeEventsProcedure = tenantProcedure
     const signals = [signal, ctx.deps.closing].filter((s): s is AbortSignal => s !== undefined);
     const stream = streamTenantEvents(ctx.deps.db, tenantId, {
       lastEventId: input?.lastEventId,
-      types: input?.types,
+      types: input?.types?.map(catalogueTypeOf),
       pollIntervalMs: ctx.deps.eventPollIntervalMs,
       signal: AbortSignal.any(signals),
       // A tenant suspended mid-stream loses the stream within the state cache's staleness.
