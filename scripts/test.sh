@@ -16,3 +16,7 @@ log "lint"
 pnpm -s lint
 log "tests"
 pnpm exec vitest run "$@"
+if [[ $# -eq 0 ]]; then
+  log "the README's first session, in a new shell"
+  pnpm exec vitest run --config test/readme/vitest.config.ts
+fi

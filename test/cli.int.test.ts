@@ -135,6 +135,15 @@ describe("./platforma, the operator CLI, against a live stack", () => {
 
     const two = await cli(["tenants", "list", "--limit", "2"]);
     expect(lines(two.stdout)).toHaveLength(3);
+
+    // For shell scripts: `TENANT=$(./platforma tenants create … -o id)`.
+    const byId = await cli(["tenants", "create", "--name", "cli id", "--region", "eu-central-1", "-o", "id"]);
+    expect(byId, byId.stderr).toMatchObject({ code: 0 });
+    expect(byId.stdout).toMatch(/^ten_\w+\n$/);
+    cliTenants.push(byId.stdout.trim() as TenantId);
+    const ids = await cli(["tenants", "list", "-o", "id"]);
+    expect(lines(ids.stdout)).toEqual(expect.arrayContaining([created.id, byId.stdout.trim()]));
+    expect(lines(ids.stdout).every((line) => /^ten_\w+$/.test(line))).toBe(true);
   });
 
   it("describes a tenant like `kubectl describe quota`: state, regions, then Resource / Used / Hard", async () => {

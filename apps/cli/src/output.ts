@@ -1,5 +1,5 @@
-export type OutputFormat = "table" | "json";
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "json"];
+export type OutputFormat = "table" | "json" | "id";
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "json", "id"];
 
 /** Where a command writes: stdout for results, stderr for everything else. */
 export interface Io {
@@ -43,6 +43,18 @@ export function fields(entries: readonly (readonly [string, string])[]): string 
 }
 
 export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * The ids in a result (`kubectl -o name`), for shell scripts: `TENANT=$(… tenants create … -o id)`.
+ * An object's own `id`, else the ids of its `items`; a list gives one id per element.
+ */
+export function idsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(idsOf);
+  if (typeof value !== "object" || value === null) return [];
+  const { id, items } = value as { id?: unknown; items?: unknown };
+  if (typeof id === "string") return [id];
+  return Array.isArray(items) ? items.flatMap(idsOf) : [];
+}
 
 /** An ISO 8601 instant to the second, or `-` for none. */
 export const when = (iso: string | null | undefined): string => (iso ? iso.replace(/\.\d{3}Z$/, "Z") : "-");

@@ -5,7 +5,7 @@ import { readDevKeys } from "./dev-keys.ts";
 import type { CliEnv } from "./env.ts";
 import { UsageError } from "./exit-codes.ts";
 import { mintLocalToken, type LocalTokenSubject } from "./local-token.ts";
-import { json, type Io, type OutputFormat } from "./output.ts";
+import { idsOf, json, type Io, type OutputFormat } from "./output.ts";
 
 export interface CliContext {
   env: CliEnv;
@@ -16,7 +16,7 @@ export interface CliContext {
 const SELF_MINTED_TTL_SECONDS = 300;
 
 export interface Session {
-  /** Writes the result: as JSON with `--output json`, else as the human rendering. */
+  /** Writes the result: as JSON with `--output json`, its ids with `--output id`, else as the human rendering. */
   emit(value: unknown, human: () => string): void;
   /** A client with the operator's credential: `--token`, PLATFORMA_TOKEN, or one minted from the local key set. */
   operator(): Promise<PlatformaClient>;
@@ -54,7 +54,18 @@ export function sessionFor(ctx: CliContext, command: ParsedCommand): Session {
 
   return {
     emit(value, human) {
-      ctx.io.out(globals.output === "json" ? json(value) : human());
+      if (globals.output === "json") return ctx.io.out(json(value));
+      if (globals.output === "table") return ctx.io.out(human());
+      const ids = idsOf(value);
+      // A command whose result names nothing would print nothing, and a script would carry on with "".
+      if (
+        ids.length === 0 &&
+        !Array.isArray(value) &&
+        !Array.isArray((value as { items?: unknown })?.items)
+      ) {
+        throw new UsageError("--output id: this command's result has no id");
+      }
+      ctx.io.out(ids.map((id) => `${id}\n`).join(""));
     },
     async operator() {
       const token = given ?? (await minted({ kind: "operator" }));
