@@ -98,6 +98,7 @@ temporal_up() {
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$PLATFORMA_DATA/temporal.db" \
     $(printf -- '--search-attribute %s=Keyword ' "${SEARCH_ATTRIBUTES[@]}") \
+    --dynamic-config-value matching.enableFairness=true \
     --log-level warn >"$PLATFORMA_LOGS/temporal.log" 2>&1 &
   echo $! >"$PLATFORMA_DATA/temporal.pid"
   wait_for_port 127.0.0.1 "$TEMPORAL_PORT" 60 Temporal || failed_with_log "$PLATFORMA_LOGS/temporal.log"

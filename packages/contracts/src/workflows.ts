@@ -3,6 +3,22 @@ import type { ClusterId, InstanceId, NetworkId, OrderId, StoragePoolId, TenantId
 /** The one task queue the worker polls; workflows and activities share it. */
 export const TASK_QUEUE = "platforma";
 
+/**
+ * Task-queue priority and fairness of a tenant's workflows (their activities inherit it). Priority
+ * keys run lowest first (Temporal's default is 3): operator work on a tenant — suspension, archive,
+ * purge — goes ahead of any order backlog. Within a priority, the fairness key is the tenant, so
+ * dispatch round-robins across tenants and one tenant's burst queues behind its own tasks only.
+ * Weights per tenant are a task-queue setting (`temporal task-queue config set --fairness-key-weight`).
+ */
+export const TASK_PRIORITY = {
+  lifecycle: 1,
+  order: 3,
+} as const;
+
+export function tenantPriority(tenantId: TenantId, work: keyof typeof TASK_PRIORITY) {
+  return { priorityKey: TASK_PRIORITY[work], fairnessKey: tenantId };
+}
+
 /** Search attributes registered on the Temporal namespace (keyword type). */
 export const SEARCH_ATTRIBUTES = {
   tenantId: "TenantId",

@@ -18,6 +18,7 @@ import {
   SEARCH_ATTRIBUTES,
   TASK_QUEUE,
   TENANT_LIFECYCLE_MESSAGES,
+  tenantPriority,
   WORKFLOW_NAMES,
   workflowIds,
   type ErrorReason,
@@ -112,6 +113,7 @@ export function createTenantLifecycleClient(
         workflowIdConflictPolicy: "USE_EXISTING",
         typedSearchAttributes: new TypedSearchAttributes([{ key: TenantIdKey, value: tenantId }]),
         staticSummary: `Lifecycle of ${tenantId}`,
+        priority: tenantPriority(tenantId, "lifecycle"),
       });
       try {
         // Two deadlines: reaching Temporal (and the workflow accepting the command) is quick, or

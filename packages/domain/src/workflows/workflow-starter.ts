@@ -3,6 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import {
   SEARCH_ATTRIBUTES,
   TASK_QUEUE,
+  tenantPriority,
   workflowIds,
   type OrderWorkflowInputs,
   type OrderWorkflowName,
@@ -64,6 +65,7 @@ export function createWorkflowStarter(client: Client, opts: WorkflowStarterOptio
               { key: OrderIdKey, value: input.orderId },
             ]),
             staticSummary: summarize(name, input),
+            priority: tenantPriority(input.tenantId, "order"),
           }),
         );
         return { workflowId };
