@@ -16,9 +16,11 @@ import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb } from "@platforma/db";
 import {
   createOrderStarter,
+  createRequestLimiter,
   createTenantAccessReader,
   createTenantLifecycleClient,
   createWorkflowStarter,
+  type RequestRate,
   type TenantLifecycleClient,
   type WorkflowStarter,
 } from "@platforma/domain";
@@ -47,6 +49,11 @@ export interface StackOptions {
   /** Run the outbox relay in this process, publishing to the test broker. */
   relay?: boolean;
   tenantStateCacheMs?: number;
+  /**
+   * The default request rate of a tenant (the API's RATE_LIMIT_*). Every request takes from the
+   * tenant's bucket; the default is high enough that only a tenant given its own rate is limited.
+   */
+  requestRate?: RequestRate;
   poolSize?: number;
   /** Where the API logs go (default: nowhere); see `capturingLogger`. */
   logger?: Logger;
@@ -199,6 +206,10 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: opts.tenantStateCacheMs ?? 0 }),
     logger,
     eventPollIntervalMs: 50,
+    requests: {
+      limiter: createRequestLimiter(system.db),
+      defaultRate: opts.requestRate ?? { perSecond: 10_000, burst: 10_000 },
+    },
   };
   const server = await buildServer({ deps });
   const orderStarter =

@@ -43,6 +43,10 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => (v === undefined || v === "" || v === "false" ? undefined : v === "true" ? true : v)),
+    // Each tenant's requests per second and burst (a token bucket shared by every API process),
+    // unless the operator set the tenant's own (`tenants.updateRequestRate`). 0 turns limiting off.
+    RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(100),
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

@@ -10,6 +10,7 @@ import {
 import { createDb, createSystemDb } from "@platforma/db";
 import {
   createOrderStarter,
+  createRequestLimiter,
   createTenantAccessReader,
   createTenantLifecycleClient,
   createWorkflowStarter,
@@ -69,6 +70,14 @@ const server = await buildServer({
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
     eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
+    ...(env.RATE_LIMIT_PER_SECOND > 0
+      ? {
+          requests: {
+            limiter: createRequestLimiter(system.db),
+            defaultRate: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+          },
+        }
+      : {}),
   },
   readinessChecks: {
     // A deadline, or the client's own retries would hold the probe ~20 s while Temporal is away.

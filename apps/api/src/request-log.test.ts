@@ -48,7 +48,13 @@ async function start(): Promise<FastifyInstance> {
     lifecycle: { transition: unused, status: unused },
     verifier: { verify: async () => principal },
     tenantAccess: {
-      get: async () => ({ id: tenantId, state: "active", allowedRegions: [], dedicatedEntitled: false }),
+      get: async () => ({
+        id: tenantId,
+        state: "active",
+        allowedRegions: [],
+        dedicatedEntitled: false,
+        requestRate: { perSecond: null, burst: null },
+      }),
       invalidate: () => {},
     },
     logger,

@@ -21,6 +21,7 @@ const tenantId: TenantId = newId("tenant");
 const tenant: TenantAccessInfo = {
   id: tenantId,
   state: "active",
+  requestRate: { perSecond: null, burst: null },
   allowedRegions: [],
   dedicatedEntitled: false,
 };

@@ -1,5 +1,11 @@
 import type { AppDb, SystemDb } from "@platforma/db";
-import type { TenantAccessReader, TenantLifecycleClient, WorkflowStarter } from "@platforma/domain";
+import type {
+  RequestLimiter,
+  RequestRate,
+  TenantAccessReader,
+  TenantLifecycleClient,
+  WorkflowStarter,
+} from "@platforma/domain";
 import { addressKey } from "./auth/address-key.ts";
 import {
   createFailureThrottle,
@@ -35,6 +41,11 @@ export interface ApiDeps {
    * limit is answered `rate_limited` before its credential is looked at.
    */
   addressFailures?: FailureThrottle;
+  /**
+   * Each tenant's request budget, shared by every API process, and the rate of tenants the
+   * operator set none for. Without a limiter, tenant requests are not rate-limited.
+   */
+  requests?: { limiter: RequestLimiter; defaultRate: RequestRate };
 }
 
 /**

@@ -120,7 +120,10 @@ const requireScopes = t.middleware(async ({ ctx, meta, path, next }) => {
   return next();
 });
 
-/** The tenant comes only from the credential; its current state gates every call. */
+/**
+ * The tenant comes only from the credential; its current state gates every call, then its request
+ * rate (shared by every API process).
+ */
 const resolveTenant = t.middleware(async ({ ctx, next }) => {
   const principal = ctx.principal;
   if (!principal?.tenantId) throw fail("invalid_token", "credential carries no tenant");
@@ -135,6 +138,14 @@ const resolveTenant = t.middleware(async ({ ctx, next }) => {
       throw fail("tenant_archived", "tenant is archived");
     case "deleted":
       throw fail("tenant_deleted", "tenant is deleted");
+  }
+  // After the state (a suspended tenant hears that, not a rate), before any work.
+  const requests = ctx.deps.requests;
+  if (requests) {
+    await requests.limiter.take(tenant.id, {
+      perSecond: tenant.requestRate.perSecond ?? requests.defaultRate.perSecond,
+      burst: tenant.requestRate.burst ?? requests.defaultRate.burst,
+    });
   }
   return next({
     ctx: {
@@ -159,7 +170,7 @@ const requireOperator = t.middleware(async ({ ctx, next }) => {
 export const publicProcedure = t.procedure.use(errorMapping);
 /** Any verified caller; the ladder is auth → scopes. */
 export const authedProcedure = publicProcedure.use(authenticate).use(requireScopes);
-/** Tenant calls; the ladder is auth → tenant → state → scopes. */
+/** Tenant calls; the ladder is auth → tenant → state → request rate → scopes. */
 export const tenantProcedure = publicProcedure.use(authenticate).use(resolveTenant).use(requireScopes);
 /** Operator calls (`platform:admin`), across tenants. */
 export const operatorProcedure = publicProcedure.use(authenticate).use(requireOperator).use(requireScopes);

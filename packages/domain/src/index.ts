@@ -6,6 +6,8 @@ export * from "./tenants/tenant-dto.ts";
 export * from "./tenants/create-tenant.ts";
 export * from "./tenants/read-tenants.ts";
 export * from "./tenants/tenant-access.ts";
+export * from "./tenants/request-limiter.ts";
+export * from "./tenants/update-request-rate.ts";
 export * from "./clusters/cluster-dto.ts";
 export * from "./clusters/create-cluster.ts";
 export * from "./clusters/read-clusters.ts";

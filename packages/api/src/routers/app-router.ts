@@ -15,6 +15,7 @@ import { revokeApiKeyProcedure } from "./api-keys/revoke.ts";
 import { createTenantProcedure } from "./tenants/create.ts";
 import { getTenantProcedure } from "./tenants/get.ts";
 import { updateTenantQuotasProcedure } from "./tenants/update-quotas.ts";
+import { updateTenantRequestRateProcedure } from "./tenants/update-request-rate.ts";
 import { createInstanceProcedure } from "./instances/create.ts";
 import { deleteInstanceProcedure } from "./instances/delete.ts";
 import { getInstanceProcedure } from "./instances/get.ts";
@@ -46,6 +47,7 @@ export const appRouter = router({
     get: getTenantProcedure,
     list: listTenantsProcedure,
     updateQuotas: updateTenantQuotasProcedure,
+    updateRequestRate: updateTenantRequestRateProcedure,
     suspend: suspendTenantProcedure,
     resume: resumeTenantProcedure,
     archive: archiveTenantProcedure,

@@ -9,4 +9,5 @@ export * from "./instances.ts";
 export * from "./storage-pools.ts";
 export * from "./api-keys.ts";
 export * from "./networks.ts";
+export * from "./request-budgets.ts";
 export { TENANT_POLICY_NAME } from "./tenant-table.ts";

@@ -1,4 +1,4 @@
-import { boolean, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { TenantId, TenantState } from "@platforma/contracts";
 import { timestamps } from "./tenant-table.ts";
 
@@ -25,5 +25,9 @@ export const tenants = pgTable("tenants", {
   purgeAfter: timestamp("purge_after", { withTimezone: true, mode: "date" }),
   /** Set when the purge verified that nothing of the tenant is left; the row is then a tombstone. */
   purgedAt: timestamp("purged_at", { withTimezone: true, mode: "date" }),
+  /** Requests per second the tenant's credentials may make, across API processes; null: the API's default. */
+  requestRateLimit: doublePrecision("request_rate_limit"),
+  /** Requests above the rate the tenant may make at once; null: the API's default. */
+  requestBurst: integer("request_burst"),
   ...timestamps,
 });

@@ -7,6 +7,8 @@ export interface TenantAccessInfo {
   state: TenantState;
   allowedRegions: string[];
   dedicatedEntitled: boolean;
+  /** The operator's per-tenant request rate, or null for the API's default (each field on its own). */
+  requestRate: { perSecond: number | null; burst: number | null };
 }
 
 export interface TenantAccessReader {
@@ -35,10 +37,17 @@ export function createTenantAccessReader(db: SystemDb, opts: { ttlMs?: number } 
           state: tenants.state,
           allowedRegions: tenants.allowedRegions,
           dedicatedEntitled: tenants.dedicatedEntitled,
+          perSecond: tenants.requestRateLimit,
+          burst: tenants.requestBurst,
         })
         .from(tenants)
         .where(eq(tenants.id, id))
-        .then((rows) => rows[0] ?? null);
+        .then((rows) => {
+          const row = rows[0];
+          if (!row) return null;
+          const { perSecond, burst, ...rest } = row;
+          return { ...rest, requestRate: { perSecond, burst } };
+        });
       cache.set(id, { at: now, value });
       value.catch(() => cache.delete(id));
       if (cache.size > 10_000) cache.delete(cache.keys().next().value as TenantId);

@@ -18,6 +18,8 @@ export interface TenantDto {
   purgeAfter: string | null;
   /** Set once purged: the row is then a tombstone. */
   purgedAt: string | null;
+  /** The operator's request rate for the tenant; a null field means the API's default. */
+  requestRate: { perSecond: number | null; burst: number | null };
   createdAt: string;
   updatedAt: string;
   quotas?: QuotaLimits;
@@ -36,6 +38,7 @@ export function toTenantDto(row: typeof tenants.$inferSelect, quotas?: QuotaLimi
     deletionRequestedAt: row.deletionRequestedAt?.toISOString() ?? null,
     purgeAfter: row.purgeAfter?.toISOString() ?? null,
     purgedAt: row.purgedAt?.toISOString() ?? null,
+    requestRate: { perSecond: row.requestRateLimit, burst: row.requestBurst },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     ...(quotas ? { quotas } : {}),
