@@ -163,3 +163,73 @@ describe("events.subscribe", () => {
     expect(errorDataOf(sub.state.error)).toMatchObject({ reason: "tenant_suspended" });
   });
 });
+
+describe("open event streams are capped", () => {
+  let capped: TestStack;
+  beforeAll(async () => {
+    capped = await startStack({
+      workflows: recordingStarter(),
+      eventStreams: { perTenant: 3, perCredential: 2 },
+    });
+  });
+  afterAll(async () => {
+    await capped?.close();
+  });
+
+  /** A stream from after the tenant's first event: one that opens delivers the next one. */
+  const open = async (token: string, tenantId: TenantId) =>
+    subscribe(capped.clientFor(token), { lastEventId: await firstEventOf(tenantId) });
+
+  it("per credential and per tenant, with a typed refusal, and gives a slot back when a stream ends", async () => {
+    const { tenantId } = await capped.newTenant();
+    const alice = await capped.signer.tenantToken(tenantId, { sub: "usr_alice" });
+    const bob = await capped.signer.tenantToken(tenantId, { sub: "usr_bob" });
+    const carol = await capped.signer.tenantToken(tenantId, { sub: "usr_carol" });
+    // An event after the first, so every open stream delivers one and is known to be open.
+    await capped.operator.tenants.updateQuotas.mutate({ tenantId, quotas: { max_clusters: 11 } });
+    const isOpen = async (sub: ReturnType<typeof subscribe>) =>
+      eventually(async () => expect(sub.events.length).toBe(1), { timeoutMs: 20_000 });
+    const isRefused = async (sub: ReturnType<typeof subscribe>, limit: object) => {
+      await eventually(async () => expect(sub.state.ended).toBe(true), { timeoutMs: 20_000 });
+      expect(errorDataOf(sub.state.error)).toMatchObject({ reason: "rate_limited", httpStatus: 429, limit });
+    };
+
+    const a1 = await open(alice, tenantId);
+    const a2 = await open(alice, tenantId);
+    await Promise.all([isOpen(a1), isOpen(a2)]);
+    const a3 = await open(alice, tenantId);
+    await isRefused(a3, { streamsPerCredential: 2 });
+
+    const b1 = await open(bob, tenantId);
+    await isOpen(b1);
+    const c1 = await open(carol, tenantId);
+    await isRefused(c1, { streamsPerTenant: 3 });
+
+    // Another tenant is not affected by this one's streams.
+    const other = await capped.newTenant();
+    await capped.operator.tenants.updateQuotas.mutate({
+      tenantId: other.tenantId,
+      quotas: { max_clusters: 11 },
+    });
+    const o1 = await open(other.token, other.tenantId);
+    await isOpen(o1);
+
+    a1.stop();
+    // The server gives the slot back once it sees the client go: until then carol is refused.
+    const c2 = await eventually(
+      async () => {
+        const sub = await open(carol, tenantId);
+        await eventually(async () => expect(sub.events.length > 0 || sub.state.ended).toBe(true), {
+          timeoutMs: 20_000,
+        });
+        if (sub.state.ended) throw new Error(`still refused: ${String(sub.state.error)}`);
+        return sub;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    for (const sub of [a2, b1, o1, c2]) {
+      sub.stop();
+      expect(sub.state.error).toBeUndefined();
+    }
+  });
+});

@@ -8,8 +8,10 @@ import {
   createApiKeyVerifier,
   createCredentialVerifier,
   createJwtVerifier,
+  createStreamSlots,
   type ApiDeps,
   type Logger,
+  type StreamLimits,
 } from "@platforma/api";
 import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
@@ -54,6 +56,8 @@ export interface StackOptions {
    * tenant's bucket; the default is high enough that only a tenant given its own rate is limited.
    */
   requestRate?: RequestRate;
+  /** Open event streams per tenant and per credential (default: the API's). */
+  eventStreams?: StreamLimits;
   poolSize?: number;
   /** Where the API logs go (default: nowhere); see `capturingLogger`. */
   logger?: Logger;
@@ -206,6 +210,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: opts.tenantStateCacheMs ?? 0 }),
     logger,
     eventPollIntervalMs: 50,
+    ...(opts.eventStreams ? { streamSlots: createStreamSlots(opts.eventStreams) } : {}),
     requests: {
       limiter: createRequestLimiter(system.db),
       defaultRate: opts.requestRate ?? { perSecond: 10_000, burst: 10_000 },

@@ -47,6 +47,9 @@ const envSchema = z
     // unless the operator set the tenant's own (`tenants.updateRequestRate`). 0 turns limiting off.
     RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(100),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    // Open event streams (events.subscribe) per tenant and per credential, in each API process.
+    EVENTS_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(100),
+    EVENTS_STREAMS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(100_000).default(20),
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

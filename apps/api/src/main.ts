@@ -5,6 +5,7 @@ import {
   createApiKeyVerifier,
   createCredentialVerifier,
   createFailureThrottle,
+  createStreamSlots,
   createJwtVerifier,
 } from "@platforma/api";
 import { createDb, createSystemDb } from "@platforma/db";
@@ -70,6 +71,10 @@ const server = await buildServer({
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
     eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
+    streamSlots: createStreamSlots({
+      perTenant: env.EVENTS_STREAMS_PER_TENANT,
+      perCredential: env.EVENTS_STREAMS_PER_CREDENTIAL,
+    }),
     ...(env.RATE_LIMIT_PER_SECOND > 0
       ? {
           requests: {

@@ -13,6 +13,7 @@ import {
   type FailureThrottle,
 } from "./auth/failure-throttle.ts";
 import type { Principal, TokenVerifier } from "./auth/principal.ts";
+import { createStreamSlots, DEFAULT_STREAM_LIMITS, type StreamSlots } from "./stream-slots.ts";
 
 /** A pino-compatible logger; the API package does not pick the implementation. */
 export interface Logger {
@@ -46,6 +47,8 @@ export interface ApiDeps {
    * operator set none for. Without a limiter, tenant requests are not rate-limited.
    */
   requests?: { limiter: RequestLimiter; defaultRate: RequestRate };
+  /** Open event streams per tenant and per credential (default: 100 and 20). */
+  streamSlots?: StreamSlots;
 }
 
 /**
@@ -66,6 +69,7 @@ export interface RequestContext {
   /** Who is calling, as a throttling key (`addressKey`): the socket's address, or the proxy's view of it. */
   clientAddress: string;
   addressFailures: FailureThrottle;
+  streamSlots: StreamSlots;
   trace: RequestTrace;
   /** Set by the auth middleware once the credential is verified. */
   principal?: Principal;
@@ -73,6 +77,7 @@ export interface RequestContext {
 
 export function createContextFactory(deps: ApiDeps) {
   const addressFailures = deps.addressFailures ?? createFailureThrottle(DEFAULT_ADDRESS_FAILURES);
+  const streamSlots = deps.streamSlots ?? createStreamSlots(DEFAULT_STREAM_LIMITS);
   return (
     req: {
       headers: Record<string, string | string[] | undefined>;
@@ -91,6 +96,7 @@ export function createContextFactory(deps: ApiDeps) {
       log: deps.logger.child({ request_id: requestId }),
       clientAddress: addressKey(req.ip ?? "unknown"),
       addressFailures,
+      streamSlots,
       trace,
     };
   };

@@ -21,4 +21,10 @@ export {
   type FailureThrottle,
   type FailureThrottleOptions,
 } from "./auth/failure-throttle.ts";
+export {
+  createStreamSlots,
+  DEFAULT_STREAM_LIMITS,
+  type StreamLimits,
+  type StreamSlots,
+} from "./stream-slots.ts";
 export { buildOpenApiDocument } from "./openapi/build-openapi-document.ts";

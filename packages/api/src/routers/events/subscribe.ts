@@ -42,6 +42,8 @@ export const subscribeEventsProcedure = tenantProcedure
   )
   .subscription(async function* ({ ctx, input, signal }) {
     const tenantId = ctx.tenant.id;
+    // The credential: a JWT's subject, or an API key (whose principal is the key).
+    const credential = `${ctx.principal?.via ?? "jwt"}:${ctx.tenantContext.userId}`;
     const signals = [signal, ctx.deps.closing].filter((s): s is AbortSignal => s !== undefined);
     const stream = streamTenantEvents(ctx.deps.db, tenantId, {
       lastEventId: input?.lastEventId,
@@ -58,10 +60,14 @@ export const subscribeEventsProcedure = tenantProcedure
         }
       },
     });
+    let release: (() => void) | undefined;
     try {
+      release = ctx.streamSlots.acquire(tenantId, credential);
       for await (const event of stream) yield tracked(event.id, event);
     } catch (err) {
       // Errors thrown here bypass the middleware that maps domain errors and outages: map them here.
       throw mapError(err);
+    } finally {
+      release?.();
     }
   });
