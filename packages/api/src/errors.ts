@@ -55,7 +55,8 @@ export const RETRY_AFTER_SECONDS = 2;
 /** Seconds until the request that failed with `err` is worth sending again, or null if it is not. */
 export function retryAfterSecondsOf(err: DomainError): number | null {
   if (err.reason === "unavailable") return RETRY_AFTER_SECONDS;
-  if (err.reason === "rate_limited") return err.details.retryAfterSeconds ?? RETRY_AFTER_SECONDS;
+  if (err.reason === "rate_limited" || err.reason === "overloaded")
+    return err.details.retryAfterSeconds ?? RETRY_AFTER_SECONDS;
   return null;
 }
 

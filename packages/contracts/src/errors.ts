@@ -24,6 +24,11 @@ export const ERROR_REASONS = {
   tenant_not_active: 409,
   /** A dependency (Postgres, Temporal) is unreachable or briefly refusing work: retry after `Retry-After`. */
   unavailable: 503,
+  /**
+   * The platform's backlog of open orders is past its bound: new orders wait outside instead of
+   * queueing without limit. Retry after `Retry-After`; nothing was written.
+   */
+  overloaded: 503,
   internal: 500,
   /**
    * Too many refused credentials from this client address, or for this API key id, in the

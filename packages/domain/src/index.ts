@@ -63,3 +63,4 @@ export * from "./tenant-write-guard.ts";
 export * from "./orders/order-gate.ts";
 export * from "./orders/end-unstarted-order.ts";
 export * from "./lifecycle/drain-tenant-orders.ts";
+export * from "./orders/order-backlog.ts";
