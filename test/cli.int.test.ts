@@ -185,6 +185,25 @@ describe("./platforma, the operator CLI, against a live stack", () => {
     expect(unknown.stderr).toMatch(/unknown quota max_gpus/);
   });
 
+  it("sets a tenant's request rate, and puts it back to the default", async () => {
+    const { tenantId } = await stack.newTenant();
+    const set = await cli(["tenants", "set-rate", tenantId, "--per-second", "2.5", "--burst", "10"]);
+    expect(set, set.stderr).toMatchObject({ code: 0 });
+    expect(lines(set.stdout)[1]).toMatch(new RegExp(`^${tenantId} {3,}2\\.5 {3,}10$`));
+    const back = await cliJson<{ requestRate: object }>([
+      "tenants",
+      "set-rate",
+      tenantId,
+      "--burst",
+      "default",
+    ]);
+    expect(back.requestRate).toEqual({ perSecond: 2.5, burst: null });
+    for (const args of [["--per-second", "0"], ["--burst", "1.5"], []]) {
+      const r = await cli(["tenants", "set-rate", tenantId, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+    }
+  });
+
   it("walks a tenant through suspend, resume, delete, cancel-deletion, archive and restore", async () => {
     const { tenantId } = await stack.newTenant();
     const state = async (args: string[]) =>

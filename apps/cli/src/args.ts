@@ -24,6 +24,25 @@ export function countArg(value: string): number {
   return Number(value);
 }
 
+/**
+ * A positive number (`5`, `0.5`), or `default` (back to the platform's default). Kept as the word:
+ * Commander turns a parser's null into "".
+ */
+export function rateArg(value: string): number | "default" {
+  if (value === "default") return value;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0)
+    throw new InvalidArgumentError("expected a positive number, or `default`");
+  return Number(value);
+}
+
+/** A whole number of at least 1, or `default`. */
+export function burstArg(value: string): number | "default" {
+  if (value === "default") return value;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("expected a whole number of at least 1, or `default`");
+  return Number(value);
+}
+
 /** `max_clusters=20` → [max_clusters, 20]; accumulates over repeated or variadic values. */
 export function quotaArg(value: string, previous: Partial<Record<QuotaName, number>> = {}) {
   const match = /^([a-z_]+)=(\d+)$/.exec(value);

@@ -1,7 +1,8 @@
 import type { Command } from "@commander-js/extra-typings";
 import type { PlatformaClient } from "@platforma/client";
 import { isId, QUOTA_NAMES } from "@platforma/contracts";
-import { countArg, idArg, listArg, quotaArg } from "../args.ts";
+import { burstArg, countArg, idArg, listArg, quotaArg, rateArg } from "../args.ts";
+import { UsageError } from "../exit-codes.ts";
 import { fields, ruledTable, table, when } from "../output.ts";
 import { sessionFor, type CliContext } from "../session.ts";
 
@@ -52,6 +53,8 @@ export function describeTenant(t: TenantDetails): string {
   );
   return `${fields(entries)}\n${quotas}`;
 }
+
+const orNull = (value: number | "default") => (value === "default" ? null : value);
 
 export function registerTenantCommands(program: Command, ctx: CliContext): void {
   const tenants = program.command("tenants").description("create, inspect and change tenants (operator)");
@@ -125,6 +128,32 @@ export function registerTenantCommands(program: Command, ctx: CliContext): void 
         ruledTable(
           ["Resource", "Hard"],
           QUOTA_NAMES.map((q) => [q, String(result.limits[q])]),
+        ),
+      );
+    });
+
+  tenants
+    .command("set-rate")
+    .description("the tenant's request rate across API processes; `default` goes back to the platform's")
+    .argument("<tenant>", "tenant id", idArg("tenant"))
+    .option("--per-second <n>", "sustained requests per second, or `default`", rateArg)
+    .option("--burst <n>", "requests above the rate at once, or `default`", burstArg)
+    .action(async (tenantId, opts, cmd) => {
+      if (opts.perSecond === undefined && opts.burst === undefined)
+        throw new UsageError("give --per-second, --burst or both");
+      const s = sessionFor(ctx, cmd);
+      const t = await (
+        await s.operator()
+      ).tenants.updateRequestRate.mutate({
+        tenantId,
+        ...(opts.perSecond !== undefined ? { perSecond: orNull(opts.perSecond) } : {}),
+        ...(opts.burst !== undefined ? { burst: orNull(opts.burst) } : {}),
+      });
+      const shown = (v: number | null) => (v === null ? "default" : String(v));
+      s.emit(t, () =>
+        table(
+          ["id", "per second", "burst"],
+          [[t.id, shown(t.requestRate.perSecond), shown(t.requestRate.burst)]],
         ),
       );
     });
