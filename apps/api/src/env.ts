@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { envFields, loadEnv as load } from "@platforma/config";
+import { envFields, loadEnv as load, shutdownGraceField } from "@platforma/config";
 
 const envSchema = z
   .object({
@@ -43,6 +43,8 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => (v === undefined || v === "" || v === "false" ? undefined : v === "true" ? true : v)),
+    // After SIGTERM, how long requests in flight may take before their connections are closed.
+    SHUTDOWN_GRACE_MS: shutdownGraceField,
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

@@ -50,4 +50,7 @@ export const subscribeEventsProcedure = tenantProcedure
       // Errors thrown here bypass the middleware that maps domain errors and outages: map them here.
       throw mapError(err);
     }
+    // The server is going away (not the stream's end): ending with an abort rather than tRPC's
+    // `return` event makes the client reconnect (to another replica) with its lastEventId.
+    if (ctx.deps.closing?.aborted) throw new DOMException("the server is shutting down", "AbortError");
   });
