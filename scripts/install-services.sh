@@ -85,6 +85,8 @@ install_deploy-tools() {
       GOBIN="$PLATFORMA_TOOLS/helm-$HELM_VERSION" GOFLAGS=-modcacherw \
       go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
     log "built Helm in $((SECONDS - started))s"
+    # The build cache (over 1 GB) serves no later run: the binary is what is kept.
+    rm -rf "$PLATFORMA_TOOLS/go/cache"
   fi
   if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
   if [[ "$("$venv/bin/pip" show kubernetes-validate 2>/dev/null || true)" != *"Version: $KUBERNETES_VALIDATE_VERSION"* ]]; then

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./eventually.ts";
 import { testEnv } from "./env.ts";
+import { createTestSigner } from "./tokens.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -125,24 +126,24 @@ describe("the image's build steps, in a clean copy of the tree", () => {
     }
   });
 
-  it("starts a worker that loads the prebuilt bundle, answers its probes and the HEALTHCHECK, and stops on SIGTERM", async () => {
-    const port = await freePort();
-    const bundle = join(app, "dist/workflow-bundle.js");
-    const child = spawn(process.execPath, ["apps/worker/src/main.ts"], {
+  /**
+   * Starts one app from the built tree as the image would (its own environment only), waits until
+   * `/readyz` answers 200, runs the image's HEALTHCHECK script against it, then sends SIGTERM.
+   * Resolves with everything it printed once it has exited 0.
+   */
+  async function startStopFromImage(
+    main: string,
+    env: Record<string, string>,
+    port: number,
+  ): Promise<string> {
+    const child = spawn(process.execPath, [main], {
       cwd: app,
       env: {
         PATH: process.env["PATH"] ?? "",
         NODE_ENV: "production",
-        DATABASE_URL: testEnv.databaseUrl,
-        DATABASE_SYSTEM_URL: testEnv.systemDatabaseUrl,
-        TEMPORAL_ADDRESS: testEnv.temporalAddress,
-        TEMPORAL_TASK_QUEUE: `test-image-${globalThis.crypto.randomUUID()}`,
-        QUOTA_RECONCILE_INTERVAL_SECONDS: "0",
-        STORAGE_DIR: join(dir, "objects"),
-        HEALTH_PORT: String(port),
-        WORKFLOW_BUNDLE_PATH: bundle,
-        SHUTDOWN_GRACE_MS: "1000",
         LOG_LEVEL: "info",
+        SHUTDOWN_GRACE_MS: "1000",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -153,27 +154,88 @@ describe("the image's build steps, in a clean copy of the tree", () => {
     try {
       await eventually(
         async () => {
-          if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}: ${output}`);
+          if (child.exitCode !== null) throw new Error(`${main} exited ${child.exitCode}: ${output}`);
           expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
         },
         { timeoutMs: 60_000, intervalMs: 200 },
       );
+      const probePort = env["HEALTH_PORT"] ? { HEALTH_PORT: String(port) } : { PORT: String(port) };
       const healthcheck = await run(process.execPath, ["scripts/healthcheck.ts"], {
         cwd: app,
-        env: { PATH: process.env["PATH"] ?? "", HEALTH_PORT: String(port) },
+        env: { PATH: process.env["PATH"] ?? "", ...probePort },
       }).then(
         () => 0,
         (err: { code?: number }) => err.code ?? -1,
       );
       expect(healthcheck).toBe(0);
-      expect(output).toContain(`"bundle":"${bundle}"`);
-      // A worker without the bundle would have run webpack at start-up.
-      expect(output).not.toContain("Workflow bundle created");
       child.kill("SIGTERM");
       expect(await exit).toBe(0);
       expect(output).toContain('"msg":"stopped"');
+      return output;
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+  }
+
+  it("starts a worker that loads the prebuilt bundle, answers its probes and the HEALTHCHECK, and stops on SIGTERM", async () => {
+    const port = await freePort();
+    const bundle = join(app, "dist/workflow-bundle.js");
+    const output = await startStopFromImage(
+      "apps/worker/src/main.ts",
+      {
+        DATABASE_URL: testEnv.databaseUrl,
+        DATABASE_SYSTEM_URL: testEnv.systemDatabaseUrl,
+        TEMPORAL_ADDRESS: testEnv.temporalAddress,
+        TEMPORAL_TASK_QUEUE: `test-image-${globalThis.crypto.randomUUID()}`,
+        QUOTA_RECONCILE_INTERVAL_SECONDS: "0",
+        STORAGE_DIR: join(dir, "objects"),
+        HEALTH_PORT: String(port),
+        WORKFLOW_BUNDLE_PATH: bundle,
+      },
+      port,
+    );
+    expect(output).toContain(`"bundle":"${bundle}"`);
+    // A worker without the bundle would have run webpack at start-up.
+    expect(output).not.toContain("Workflow bundle created");
+  });
+
+  it("starts the api, relay and audit on production dependencies alone, each ready, each stopping on SIGTERM", async () => {
+    const signer = await createTestSigner();
+    const jwks = join(dir, "jwks.json");
+    await writeFile(jwks, JSON.stringify(signer.jwks));
+    const apiPort = await freePort();
+    await startStopFromImage(
+      "apps/api/src/main.ts",
+      {
+        DATABASE_URL: testEnv.databaseUrl,
+        DATABASE_SYSTEM_URL: testEnv.systemDatabaseUrl,
+        TEMPORAL_ADDRESS: testEnv.temporalAddress,
+        AUTH_JWKS_FILE: jwks,
+        HOST: "127.0.0.1",
+        PORT: String(apiPort),
+      },
+      apiPort,
+    );
+    const relayPort = await freePort();
+    await startStopFromImage(
+      "apps/relay/src/main.ts",
+      {
+        DATABASE_SYSTEM_URL: testEnv.systemDatabaseUrl,
+        KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+        HEALTH_PORT: String(relayPort),
+      },
+      relayPort,
+    );
+    const auditPort = await freePort();
+    await startStopFromImage(
+      "apps/audit/src/main.ts",
+      {
+        KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+        AUDIT_GROUP_ID: `test-image-${globalThis.crypto.randomUUID()}`,
+        STORAGE_DIR: join(dir, "audit-objects"),
+        HEALTH_PORT: String(auditPort),
+      },
+      auditPort,
+    );
   });
 });
