@@ -15,6 +15,8 @@ export DEV_KEYS_DIR="$PLATFORMA_HOME/dev-keys"
 node apps/cli/src/main.ts token --operator >/dev/null # creates the dev signing key on first run
 export AUTH_JWKS_FILE="${AUTH_JWKS_FILE:-$DEV_KEYS_DIR/dev-jwks.json}"
 export PORT="${PORT:-3000}"
+# Ctrl-C should not wait out the production grace for a request that hangs.
+export SHUTDOWN_GRACE_MS="${SHUTDOWN_GRACE_MS:-3000}"
 
 pids=()
 cleanup() {

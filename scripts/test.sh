@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The test command (`pnpm test`, and what CI runs). On a fresh machine it installs Node 24 and
-# pnpm, the dependencies, PostgreSQL, the Temporal dev server, a Kafka broker and the Python test
-# tools (OpenAPI validators), starts what is not already running (or uses DATABASE_URL /
-# TEMPORAL_ADDRESS / KAFKA_BROKERS when given), then runs typecheck, lint and every test suite
-# against the real services.
+# pnpm, the dependencies, PostgreSQL, the Temporal dev server, a Kafka broker, the Python test
+# tools (OpenAPI validators, Kubernetes API schemas) and Helm, starts what is not already running
+# (or uses DATABASE_URL / TEMPORAL_ADDRESS / KAFKA_BROKERS when given), then runs typecheck, lint
+# and every test suite against the real services.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
 prepare_stack
-bash "$ROOT/scripts/install-services.sh" python-test-tools
+# Python test tools; Helm and the Kubernetes API schemas for the deploy checks.
+bash "$ROOT/scripts/install-services.sh" python-test-tools deploy-tools
 
 log "typecheck"
 pnpm -s typecheck

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { envFields, loadEnv as load } from "@platforma/config";
+import { envFields, loadEnv as load, shutdownGraceField } from "@platforma/config";
 
 const envSchema = z
   .object({
@@ -50,6 +50,8 @@ const envSchema = z
     // Open event streams (events.subscribe) per tenant and per credential, in each API process.
     EVENTS_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(100),
     EVENTS_STREAMS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(100_000).default(20),
+    // After SIGTERM, how long requests in flight may take before their connections are closed.
+    SHUTDOWN_GRACE_MS: shutdownGraceField,
     LOG_LEVEL: envFields.logLevel,
   })
   .refine((e) => e.AUTH_JWKS_URL || e.AUTH_JWKS_FILE, {

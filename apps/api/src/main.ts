@@ -8,6 +8,7 @@ import {
   createStreamSlots,
   createJwtVerifier,
 } from "@platforma/api";
+import { installGracefulShutdown } from "@platforma/config";
 import { createDb, createSystemDb } from "@platforma/db";
 import {
   createOrderStarter,
@@ -104,16 +105,18 @@ const orderStarter = createOrderStarter(
   },
 );
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down");
-  await server.close();
-  await orderStarter.stop();
-  await connection.close();
-  await Promise.all([app.close(), system.close()]);
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// Stop taking requests (new ones on open connections answer 503 with Retry-After, and event
+// streams end without tRPC's `return`, so clients reconnect elsewhere with their lastEventId), let
+// the requests in flight finish within the grace, then drop the connections still open.
+installGracefulShutdown({
+  graceMs: env.SHUTDOWN_GRACE_MS,
+  logger,
+  drain: async () => {
+    await Promise.all([server.close(), orderStarter.stop()]);
+  },
+  cutOff: () => server.server.closeAllConnections(),
+  close: async () => {
+    await connection.close();
+    await Promise.all([app.close(), system.close()]);
+  },
+});

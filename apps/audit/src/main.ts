@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { objectStoreConfig } from "@platforma/config";
+import { installGracefulShutdown, objectStoreConfig, startHealthServer } from "@platforma/config";
 import { createObjectStore } from "@platforma/storage";
 import { loadEnv } from "./env.ts";
 import { runAudit } from "./run-audit.ts";
@@ -16,19 +16,24 @@ const audit = runAudit({
 });
 logger.info({ group: env.AUDIT_GROUP_ID, storage: env.STORAGE_DRIVER }, "audit consumer started");
 
-let shuttingDown = false;
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info({ signal }, "shutting down");
-  try {
+let stopping = false;
+const health =
+  env.HEALTH_PORT === undefined
+    ? undefined
+    : startHealthServer({ port: env.HEALTH_PORT, ready: () => !stopping });
+
+// The event being written is finished and its offset committed; one that overruns the deadline
+// is left uncommitted and delivered again to the next consumer (a rewrite of the same object).
+installGracefulShutdown({
+  graceMs: env.SHUTDOWN_GRACE_MS,
+  logger,
+  drain: async () => {
+    stopping = true;
     await audit.close();
+  },
+  cutOff: () => {},
+  close: async () => {
+    health?.close();
     store.close();
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, "shutdown failed");
-    process.exit(1);
-  }
-}
-process.once("SIGINT", (signal) => void shutdown(signal));
-process.once("SIGTERM", (signal) => void shutdown(signal));
+  },
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { envFields, loadEnv as load } from "@platforma/config";
+import { envFields, loadEnv as load, shutdownGraceField } from "@platforma/config";
 
 const envSchema = z.object({
   DATABASE_SYSTEM_URL: envFields.postgresUrl,
@@ -20,6 +20,10 @@ const envSchema = z.object({
   /** Published events are kept this long in the outbox (subscription resumes reach back this far); 0 keeps them forever. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(0).default(168),
   OUTBOX_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
+  /** `/healthz` and `/readyz` for probes; unset, none. */
+  HEALTH_PORT: envFields.port.optional(),
+  /** On SIGTERM, how long the batch in flight may take before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: shutdownGraceField,
   LOG_LEVEL: envFields.logLevel,
 });
 

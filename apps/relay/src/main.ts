@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { pino } from "pino";
+import { installGracefulShutdown, startHealthServer } from "@platforma/config";
 import { createSystemDb } from "@platforma/db";
 import { createRelay, ensureTopics, pruneOutbox } from "@platforma/events";
 import { loadEnv } from "./env.ts";
@@ -55,20 +56,25 @@ const pruner =
       }, env.OUTBOX_PRUNE_INTERVAL_SECONDS * 1000)
     : undefined;
 
-let shuttingDown = false;
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info({ signal }, "shutting down");
-  try {
+let stopping = false;
+const health =
+  env.HEALTH_PORT === undefined
+    ? undefined
+    : startHealthServer({ port: env.HEALTH_PORT, ready: () => !stopping });
+
+// The batch in flight is finished and marked; one that overruns the deadline is simply abandoned:
+// its transaction rolls back with the process and its rows are published again (consumers dedupe).
+installGracefulShutdown({
+  graceMs: env.SHUTDOWN_GRACE_MS,
+  logger,
+  drain: async () => {
+    stopping = true;
     clearInterval(pruner);
     await relay.stop();
+  },
+  cutOff: () => {},
+  close: async () => {
+    health?.close();
     await system.close();
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, "shutdown failed");
-    process.exit(1);
-  }
-}
-process.once("SIGINT", (signal) => void shutdown(signal));
-process.once("SIGTERM", (signal) => void shutdown(signal));
+  },
+});

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from "@platforma/contracts";
-import { envFields, loadEnv as load, storageEnvFields, storageEnvIsComplete } from "@platforma/config";
+import {
+  envFields,
+  loadEnv as load,
+  shutdownGraceField,
+  storageEnvFields,
+  storageEnvIsComplete,
+} from "@platforma/config";
 
 /** `name=value,name=value` into a record, each value parsed by `value`. */
 const opList = <V extends z.ZodType>(value: V) =>
@@ -38,6 +44,13 @@ const envSchema = z
     /** How often the quota reconciler recounts usage; 0 disables the schedule. */
     QUOTA_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
     HEALTH_PORT: envFields.port.optional(),
+    /** On SIGTERM, how long running activities may finish before they are cancelled. */
+    SHUTDOWN_GRACE_MS: shutdownGraceField,
+    /**
+     * The workflow bundle built with the image (`bundle-workflows-cli.ts`); unset, the worker
+     * bundles the workflow sources at start-up (development).
+     */
+    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     LOG_LEVEL: envFields.logLevel,
     /** Days a deleted tenant's data is kept before the purge, unless the tenant overrides it. */
     TENANT_RETENTION_DAYS: z.coerce

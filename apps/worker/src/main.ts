@@ -1,7 +1,7 @@
-import { createServer } from "node:http";
 import { NativeConnection, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
 import { pino } from "pino";
 import { Client, Connection } from "@temporalio/client";
+import { installGracefulShutdown, startHealthServer } from "@platforma/config";
 import { createDb, createSystemDb } from "@platforma/db";
 import { createSimulatedDriver } from "@platforma/providers";
 import { createObjectStore } from "@platforma/storage";
@@ -25,6 +25,8 @@ Runtime.install({
     error: (m, meta) => sdkLog("error", m, meta),
   },
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: "WARN" }) } },
+  // The shutdown below owns the signals, so the drain has the same deadline as in every process.
+  shutdownSignals: [],
 });
 
 const db = createDb({
@@ -53,15 +55,18 @@ const worker = await createWorker({
   }),
   store,
   defaultRetentionDays: env.TENANT_RETENTION_DAYS,
+  shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : {}),
 });
 
-if (env.HEALTH_PORT !== undefined) {
-  createServer((_req, res) => {
-    const running = worker.getState() === "RUNNING";
-    res.writeHead(running ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ ok: running, state: worker.getState() }));
-  }).listen(env.HEALTH_PORT, "0.0.0.0");
-}
+const health =
+  env.HEALTH_PORT === undefined
+    ? undefined
+    : startHealthServer({
+        port: env.HEALTH_PORT,
+        ready: () => worker.getState() === "RUNNING",
+        details: () => ({ state: worker.getState() }),
+      });
 
 if (env.QUOTA_RECONCILE_INTERVAL_SECONDS > 0) {
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -75,10 +80,33 @@ if (env.QUOTA_RECONCILE_INTERVAL_SECONDS > 0) {
   await clientConnection.close();
 }
 
-// Worker.run resolves after shutdown() (SIGINT/SIGTERM by default) once in-flight tasks drain.
-logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, "worker running");
-await worker.run();
-await connection.close();
-await Promise.all([db.close(), system.close()]);
-store.close();
-logger.info("worker stopped");
+logger.info(
+  { taskQueue: env.TEMPORAL_TASK_QUEUE, bundle: env.WORKFLOW_BUNDLE_PATH ?? "built at start-up" },
+  "worker running",
+);
+const running = worker.run();
+
+// The SDK stops polling, gives running activities the grace (`shutdownGraceTime`), then cancels
+// them and waits for their cancellation; `run()` resolves once nothing is in flight.
+const shutdown = installGracefulShutdown({
+  graceMs: env.SHUTDOWN_GRACE_MS,
+  logger,
+  drain: async () => {
+    if (worker.getState() === "RUNNING") worker.shutdown();
+    await running;
+  },
+  cutOff: () => {},
+  close: async () => {
+    health?.close();
+    await connection.close();
+    await Promise.all([db.close(), system.close()]);
+    store.close();
+  },
+});
+running.then(
+  () => void shutdown("worker stopped"),
+  (err: unknown) => {
+    logger.fatal({ err }, "worker failed");
+    process.exit(1);
+  },
+);

@@ -19,7 +19,15 @@ export interface RunWorkerOptions {
   defaultRetentionDays: number;
   /** A prebuilt bundle (production); without it, workflows are bundled at start-up. */
   workflowBundle?: { codePath: string };
+  /**
+   * On shutdown, how long running activities may still finish before they are cancelled (the SDK's
+   * default is 0: every deploy would cancel them). Default 0, as tests that stop workers want.
+   */
+  shutdownGraceMs?: number;
 }
+
+/** After the grace, how long cancelled activities get to return before `run()` gives up. */
+const SHUTDOWN_FORCE_AFTER_GRACE_MS = 3000;
 
 /** Fails at boot, not at the first order, if a contracted workflow is missing from the bundle. */
 export function assertContractedWorkflows(exported: Record<string, unknown> = workflows): void {
@@ -42,5 +50,7 @@ export async function createWorker(opts: RunWorkerOptions): Promise<Worker> {
       defaultRetentionDays: opts.defaultRetentionDays,
     }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    shutdownGraceTime: opts.shutdownGraceMs ?? 0,
+    shutdownForceTime: (opts.shutdownGraceMs ?? 0) + SHUTDOWN_FORCE_AFTER_GRACE_MS,
   });
 }

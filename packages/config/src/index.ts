@@ -33,3 +33,5 @@ export function loadEnv<S extends z.ZodType>(
   return result.data;
 }
 export * from "./storage-env.ts";
+export * from "./shutdown.ts";
+export * from "./health-server.ts";

@@ -70,4 +70,7 @@ export const subscribeEventsProcedure = tenantProcedure
     } finally {
       release?.();
     }
+    // The server is going away (not the stream's end): ending with an abort rather than tRPC's
+    // `return` event makes the client reconnect (to another replica) with its lastEventId.
+    if (ctx.deps.closing?.aborted) throw new DOMException("the server is shutting down", "AbortError");
   });
