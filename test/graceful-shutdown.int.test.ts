@@ -185,7 +185,7 @@ describe.each([
       });
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       proc.child.kill("SIGTERM");
-      expect(await proc.exit).toBe(0);
+      expect(await proc.exit, JSON.stringify(proc.lines.slice(-5))).toBe(0);
       expect(proc.lines.map((line) => line.msg).at(-1)).toBe("stopped");
     } finally {
       if (proc.child.exitCode === null) proc.child.kill("SIGKILL");
