@@ -6,7 +6,8 @@ import type { Meta } from "./trpc.ts";
 /**
  * What a client may know of the server's context: nothing. A tRPC client reads only the
  * procedures' shapes, the error shape and whether a transformer is set, so the published client's
- * types need none of the server's (database handles, Temporal, the HTTP host).
+ * types need none of the server's (database handles, Temporal, the HTTP host). See
+ * docs/decisions/client-package.md.
  */
 export type ClientContext = object;
 
