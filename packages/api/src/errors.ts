@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { DomainError, ERROR_REASONS, type ErrorReason } from "@platforma/contracts";
 import { storageRefusalOf, unavailableErrorOf } from "@platforma/domain";
+import type { InputIssue } from "./error-shape.ts";
 
 const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
@@ -83,12 +84,6 @@ const REASON_BY_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorReason>> = {
   NOT_FOUND: "not_found",
   UNAUTHORIZED: "invalid_token",
 };
-
-export interface InputIssue {
-  path: (string | number)[];
-  message: string;
-  code?: string;
-}
 
 function issuesOf(cause: unknown): InputIssue[] | null {
   const issues = (cause as { issues?: unknown } | undefined)?.issues;

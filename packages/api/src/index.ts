@@ -1,4 +1,6 @@
 export { appRouter, type AppRouter } from "./routers/app-router.ts";
+export type { ClientContext, ClientRootTypes, ClientRouter } from "./client-router.ts";
+export type { ApiErrorData, ApiErrorShape, InputIssue } from "./error-shape.ts";
 export {
   createContextFactory,
   type ApiDeps,

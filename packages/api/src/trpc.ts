@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { DomainError, ERROR_REASONS, type Scope } from "@platforma/contracts";
 import type { Principal } from "./auth/principal.ts";
 import type { RequestContext } from "./context.ts";
+import type { ApiErrorShape } from "./error-shape.ts";
 import { domainErrorOf, errorData, requestIdAttachedTo, toTrpcError, trpcCodeFor } from "./errors.ts";
 
 export interface Meta {
@@ -23,7 +24,7 @@ const t = initTRPC
       maxDurationMs: 5 * 60_000,
       client: { reconnectAfterInactivityMs: 40_000 },
     },
-    errorFormatter({ shape, error, ctx }) {
+    errorFormatter({ shape, error, ctx }): ApiErrorShape {
       const data = errorData(error);
       // Set when the error middleware did not see the failure (a subscription's stream): the
       // status and message come from the mapping, never from the driver's error.

@@ -7,9 +7,10 @@ import {
   TRPCClientError,
 } from "@trpc/client";
 import { EventSource, type EventSourceFetchInit } from "eventsource";
-import type { AppRouter } from "@platforma/api";
+import type { ApiErrorData, ClientRouter } from "@platforma/api";
 
-export type { AppRouter };
+/** The API's router as the client sees it: procedures and error shape, no server types. */
+export type AppRouter = ClientRouter;
 
 export interface PlatformaClientOptions {
   /** Base URL of the API, e.g. `http://127.0.0.1:3000` (the tRPC endpoint is `/trpc`). */
@@ -61,25 +62,17 @@ export function createPlatformaClient(opts: PlatformaClientOptions) {
 
 export type PlatformaClient = ReturnType<typeof createPlatformaClient>;
 
-/** The stable error contract: `reason` plus details such as `violations` or `issues`. */
-export interface PlatformaErrorData {
-  reason: string;
-  httpStatus: number;
-  violations?: { quota: string; limit: number; used: number; requested: number }[];
-  issues?: { path: (string | number)[]; message: string }[];
-  /** On `unavailable` (503): the dependency that was away; retry after the `Retry-After` header. */
-  dependency?: "postgres" | "temporal";
-  retryable?: boolean;
-  /** The request's id (the `x-request-id` sent, or one the API made): quote it when reporting a failure. */
-  requestId?: string;
-  [key: string]: unknown;
-}
+/** The stable error contract: `reason` (one of the API's error reasons) plus details such as `violations` or `issues`. */
+export type PlatformaErrorData = ApiErrorData;
 
 /** The error data of a failed call, or null if `err` is not an API error. */
 export function errorDataOf(err: unknown): PlatformaErrorData | null {
   if (!(err instanceof TRPCClientError)) return null;
-  const data = (err as TRPCClientError<AppRouter>).data as PlatformaErrorData | undefined;
+  const data = (err as TRPCClientError<AppRouter>).data;
   return data && typeof data.reason === "string" ? data : null;
 }
 
 export { TRPCClientError };
+
+/** Every `error.data.reason` the API answers with. */
+export type ErrorReason = PlatformaErrorData["reason"];

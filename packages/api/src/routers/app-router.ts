@@ -40,9 +40,13 @@ import { requestTenantDeletionProcedure } from "./tenants/request-deletion.ts";
 import { cancelTenantDeletionProcedure } from "./tenants/cancel-deletion.ts";
 import { subscribeEventsProcedure } from "./events/subscribe.ts";
 
-export const appRouter = router({
+/**
+ * The procedure tree as plain nested records, so its type names no router root (and so no server
+ * context): the client-facing `ClientRouter` is built from this, the server's `appRouter` below.
+ */
+export const appProcedures = {
   health: publicProcedure.query(() => ({ ok: true as const })),
-  tenants: router({
+  tenants: {
     create: createTenantProcedure,
     get: getTenantProcedure,
     list: listTenantsProcedure,
@@ -55,53 +59,55 @@ export const appRouter = router({
     requestDeletion: requestTenantDeletionProcedure,
     cancelDeletion: cancelTenantDeletionProcedure,
     listOrders: listTenantOrdersProcedure,
-  }),
-  clusters: router({
+  },
+  clusters: {
     create: createClusterProcedure,
     get: getClusterProcedure,
     list: listClustersProcedure,
     delete: deleteClusterProcedure,
-  }),
-  networks: router({
+  },
+  networks: {
     get: getNetworkProcedure,
     list: listNetworksProcedure,
     updateFirewallRules: updateFirewallRulesProcedure,
-  }),
-  instances: router({
+  },
+  instances: {
     create: createInstanceProcedure,
     get: getInstanceProcedure,
     list: listInstancesProcedure,
     delete: deleteInstanceProcedure,
-  }),
-  storage: router({
+  },
+  storage: {
     create: createStoragePoolProcedure,
     list: listStoragePoolsProcedure,
     delete: deleteStoragePoolProcedure,
-  }),
-  quotas: router({
+  },
+  quotas: {
     get: getQuotasProcedure,
     check: checkQuotaProcedure,
-  }),
-  orders: router({
+  },
+  orders: {
     get: getOrderProcedure,
     list: listOrdersProcedure,
     cancel: cancelOrderProcedure,
-  }),
-  users: router({
+  },
+  users: {
     invite: inviteUserProcedure,
     list: listUsersProcedure,
     get: getUserProcedure,
     updateRoles: updateUserRolesProcedure,
     remove: removeUserProcedure,
-  }),
-  apiKeys: router({
+  },
+  apiKeys: {
     create: createApiKeyProcedure,
     list: listApiKeysProcedure,
     revoke: revokeApiKeyProcedure,
-  }),
-  events: router({
+  },
+  events: {
     subscribe: subscribeEventsProcedure,
-  }),
-});
+  },
+};
+
+export const appRouter = router(appProcedures);
 
 export type AppRouter = typeof appRouter;
