@@ -82,8 +82,16 @@ export function multiHostClient(hosts: PostgresHosts): typeof pg.Client {
     override connect(callback?: (err: Error | null, client?: pg.Client) => void): Promise<pg.Client> | void {
       const timeoutMs = (this as unknown as { _connectionTimeoutMillis?: number })._connectionTimeoutMillis;
       const connected = choose(timeoutMs || probeTimeoutMs).then((url) => {
+        const self = this as unknown as {
+          host: string;
+          port: number;
+          connectionParameters: pg.ClientConfig;
+          connection: { stream: { destroyed: boolean } };
+        };
+        // The pool gave up waiting (its connection timeout destroys the socket): connecting now
+        // would open a connection nobody holds.
+        if (self.connection.stream.destroyed) throw new Error("timeout expired");
         // The connection parameters were parsed from the first host; only the address changes.
-        const self = this as unknown as { host: string; port: number; connectionParameters: pg.ClientConfig };
         self.host = self.connectionParameters.host = url.hostname.replace(/^\[(.+)\]$/, "$1");
         self.port = self.connectionParameters.port = Number(url.port || 5432);
         return super.connect();
