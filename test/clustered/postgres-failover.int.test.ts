@@ -54,7 +54,8 @@ describe("a PostgreSQL primary replaced by its promoted standby under load", () 
     loading = false;
     await Promise.allSettled(loaders);
     try {
-      await stack?.close();
+      // Bounded: the servers below are stopped whatever the stack's shutdown does.
+      await Promise.race([stack?.close(), delay(60_000)]);
     } finally {
       await pair?.destroy();
     }
@@ -143,6 +144,19 @@ describe("a PostgreSQL primary replaced by its promoted standby under load", () 
         .from(orders)
         .where(and(inArray(orders.id, ids), eq(orders.state, "completed")));
       expect(completed.length).toBe(ids.length);
+
+      // No connection is held by a transaction that failed during the switch (one whose BEGIN
+      // failed used to keep its client for good, until the pool ran dry).
+      await eventually(
+        async () => {
+          for (const pool of [stack.pools.app, stack.pools.system])
+            expect({ held: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }).toEqual({
+              held: 0,
+              waiting: 0,
+            });
+        },
+        { timeoutMs: 30_000, intervalMs: 10 },
+      );
 
       // Every acknowledged quota change holds.
       for (const [tenantId, limit] of quotaSet) {

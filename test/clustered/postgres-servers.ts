@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chown, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -156,10 +156,22 @@ export async function startPostgresPair(): Promise<PostgresPair> {
       return `postgres://${single.username}:${single.password}@127.0.0.1:${primaryPort},127.0.0.1:${standbyPort}/platforma?target_session_attrs=read-write`;
     },
     async destroy() {
+      process.removeListener("exit", stopOnExit);
       await Promise.all([primary.stop(), standby.stop()]);
       await rm(root, { recursive: true, force: true });
     },
   };
+  // pg_ctl starts the servers detached: a test process that dies without its afterAll must not
+  // leave them running.
+  const stopOnExit = () => {
+    for (const dir of [primaryDir, standbyDir]) {
+      const [command, argv] = asRoot
+        ? [RUNUSER, ["-u", "postgres", "--", join(PG_BIN, "pg_ctl"), "-D", dir, "-m", "immediate", "stop"]]
+        : [join(PG_BIN, "pg_ctl"), ["-D", dir, "-m", "immediate", "stop"]];
+      spawnSync(command, argv, { cwd: "/", stdio: "ignore" });
+    }
+  };
+  process.once("exit", stopOnExit);
   try {
     // Local servers of one test: trust on loopback, replication included.
     await pg("initdb", [

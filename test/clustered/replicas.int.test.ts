@@ -73,6 +73,8 @@ describe("two replicas of every process behind one address", () => {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
+    // Also when this test process dies without its afterAll.
+    process.once("exit", () => child.kill("SIGKILL"));
     const started = { name, child, output };
     processes.push(started);
     return started;
