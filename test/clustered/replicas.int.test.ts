@@ -99,8 +99,8 @@ describe("two replicas of every process behind one address", () => {
       mkdtemp(join(tmpdir(), "platforma-replicas-")),
       createTestSigner(),
     ]);
-    await runMigrations(pair.primary.url("owner"));
-    // Every process is given both database hosts, as in production.
+    // Every process is given both database hosts, as in production; the migrations too.
+    await runMigrations(pair.url("owner"));
     app = createDb({ url: pair.url("app"), max: 4 });
     system = createSystemDb({ url: pair.url("system"), max: 4 });
     await seedInventory(system.db);

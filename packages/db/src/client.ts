@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { TenantId } from "@platforma/contracts";
-import { multiHostClient, splitPostgresHosts } from "./multi-host.ts";
+import { pgConnectionFor } from "./multi-host.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -36,11 +36,8 @@ export interface DbHandle<D> {
 
 function open(options: DbOptions): { db: Drizzle; pool: pg.Pool } {
   // A multi-host URL (a primary and its standbys): each connection finds the server that serves.
-  const hosts = splitPostgresHosts(options.url);
-  const multiHost = hosts && (hosts.urls.length > 1 || hosts.readWrite) ? hosts : null;
   const pool = new pg.Pool({
-    connectionString: multiHost ? multiHost.urls[0] : options.url,
-    ...(multiHost ? { Client: multiHostClient(multiHost) } : {}),
+    ...pgConnectionFor(options.url),
     max: options.max ?? 10,
     application_name: options.applicationName ?? "platforma",
     ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),

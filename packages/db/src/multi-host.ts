@@ -105,3 +105,13 @@ export function multiHostClient(hosts: PostgresHosts): typeof pg.Client {
   }
   return MultiHostClient;
 }
+
+/**
+ * What a `pg.Pool` or `pg.Client` is configured with for `url`: a single-host URL as it is, a
+ * multi-host one (or a read-write target) as its first host and the client class that chooses.
+ */
+export function pgConnectionFor(url: string): { connectionString: string; Client?: typeof pg.Client } {
+  const hosts = splitPostgresHosts(url);
+  if (!hosts || (hosts.urls.length < 2 && !hosts.readWrite)) return { connectionString: url };
+  return { connectionString: hosts.urls[0] as string, Client: multiHostClient(hosts) };
+}
