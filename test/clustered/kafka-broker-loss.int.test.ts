@@ -4,7 +4,14 @@ import { Admin, Consumer, stringDeserializers } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId, TOPICS, type TenantId } from "@platforma/contracts";
 import { outbox } from "@platforma/db";
-import { appendEvent, createRelay, ensureTopics, type Relay } from "@platforma/events";
+import {
+  appendEvent,
+  createEventConsumer,
+  createRelay,
+  ensureTopics,
+  type EventConsumer,
+  type Relay,
+} from "@platforma/events";
 import {
   createIsolatedOutbox,
   startKafkaCluster,
@@ -32,6 +39,7 @@ describe("a Kafka broker killed under event load", () => {
   let isolated: IsolatedOutbox;
   let relay: Relay | undefined;
   let consumer: Consumer<string, string, string, string> | undefined;
+  let eventConsumer: EventConsumer | undefined;
   const relayErrors: string[] = [];
   let writing = true;
   let writers: Promise<void>[] = [];
@@ -53,6 +61,7 @@ describe("a Kafka broker killed under event load", () => {
     await Promise.allSettled(writers);
     await relay?.stop().catch(() => undefined);
     await consumer?.close(true).catch(() => undefined);
+    await eventConsumer?.close().catch(() => undefined);
     await isolated?.drop();
     await cluster?.destroy();
   }, 120_000);
@@ -98,6 +107,20 @@ describe("a Kafka broker killed under event load", () => {
       const liveErrors: string[] = [];
       stream.on("data", (message: TopicMessage) => live.push(message));
       stream.on("error", (err: unknown) => liveErrors.push(errorName(err)));
+
+      // The project's typed consumer, through the kill: it restarts its stream after a broker
+      // error and drops redeliveries by event id, so its handler should see each event once.
+      const handled: { id: string; tenantId: string; at: number }[] = [];
+      const consumerErrors: string[] = [];
+      eventConsumer = createEventConsumer({
+        brokers: cluster.brokers,
+        groupId: `cluster-typed-${globalThis.crypto.randomUUID()}`,
+        topics,
+        retryDelayMs: 100,
+        maxRetryDelayMs: 1000,
+        handler: (event) => void handled.push({ id: event.id, tenantId: event.tenantId, at: Date.now() }),
+        onError: (err) => consumerErrors.push(errorName(err)),
+      });
 
       relay = createRelay({
         db: isolated.system.db,
@@ -184,6 +207,14 @@ describe("a Kafka broker killed under event load", () => {
         { timeoutMs: 120_000, intervalMs: 200 },
       );
 
+      // The typed consumer handled every committed event exactly once, per tenant in commit order.
+      await eventually(async () => expect(handled.length).toBeGreaterThanOrEqual(committed.length), {
+        timeoutMs: 120_000,
+        intervalMs: 200,
+      });
+      expect(handled.length).toBe(committed.length);
+      const handledAfterKill = handled.find((h) => committed.some((c) => c.id === h.id && c.at > killedAt));
+
       // A consumer that joins now, with one node still down, reads the topic to its end.
       const received = (await readTopicsToEnd(cluster.brokers, topics)).filter((m) =>
         tenants.includes(m.key as TenantId),
@@ -204,7 +235,9 @@ describe("a Kafka broker killed under event load", () => {
         const messages = received.filter((m) => m.key === tenantId);
         expect(new Set(messages.map((m) => m.partition)).size).toBe(1);
         const firstArrivals = [...new Set(messages.map((m) => m.headers.get("ce_id")))];
-        expect(firstArrivals).toEqual(rows.filter((r) => r.tenantId === tenantId).map((r) => r.id));
+        const inCommitOrder = rows.filter((r) => r.tenantId === tenantId).map((r) => r.id);
+        expect(firstArrivals).toEqual(inCommitOrder);
+        expect(handled.filter((h) => h.tenantId === tenantId).map((h) => h.id)).toEqual(inCommitOrder);
       }
 
       report("Kafka: one of three brokers killed under load", {
@@ -216,8 +249,12 @@ describe("a Kafka broker killed under event load", () => {
         "redeliveries absorbed by dedupe": received.length - delivered.size,
         "kill to first post-kill event acknowledged (ms)": recoveredAt - killedAt,
         "relay batch failures by error": tally(relayErrors),
-        "messages the consumer running through the kill got": live.length,
-        "its errors by type": tally(liveErrors),
+        "kill to first post-kill event handled by the typed consumer (ms)": handledAfterKill
+          ? handledAfterKill.at - killedAt
+          : "none",
+        "typed consumer: handled / redeliveries dropped": `${eventConsumer.stats.handled} / ${eventConsumer.stats.duplicates}`,
+        "typed consumer: stream errors by type (each followed by a restart)": tally(consumerErrors),
+        "a bare consumer without restart got, then stopped at": `${live.length} messages, ${JSON.stringify(tally(liveErrors))}`,
       });
     },
   );
