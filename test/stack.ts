@@ -15,7 +15,7 @@ import {
 } from "@platforma/api";
 import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
-import { createDb, createSystemDb } from "@platforma/db";
+import { createDb, createSystemDb, type AppDb, type DbHandle, type SystemDb } from "@platforma/db";
 import {
   createOrderStarter,
   createRequestLimiter,
@@ -84,6 +84,8 @@ export interface TestStack {
   url: string;
   signer: TestSigner;
   deps: ApiDeps;
+  /** The stack's connection pools (API, in-process worker and relay), to see what they hold. */
+  pools: { app: DbHandle<AppDb>["pool"]; system: DbHandle<SystemDb>["pool"] };
   taskQueue: string;
   temporal: Client | null;
   hasWorker: boolean;
@@ -233,6 +235,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     url,
     signer,
     deps,
+    pools: { app: app.pool, system: system.pool },
     taskQueue,
     temporal,
     get hasWorker() {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { TenantId } from "@platforma/contracts";
+import { pgConnectionFor } from "./multi-host.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -34,8 +35,9 @@ export interface DbHandle<D> {
 }
 
 function open(options: DbOptions): { db: Drizzle; pool: pg.Pool } {
+  // A multi-host URL (a primary and its standbys): each connection finds the server that serves.
   const pool = new pg.Pool({
-    connectionString: options.url,
+    ...pgConnectionFor(options.url),
     max: options.max ?? 10,
     application_name: options.applicationName ?? "platforma",
     ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
@@ -43,6 +45,10 @@ function open(options: DbOptions): { db: Drizzle; pool: pg.Pool } {
   // An idle client losing its server (restart, failover) must not crash the process; the pool
   // drops it and the next checkout reconnects.
   pool.on("error", () => {});
+  // A checked-out client whose server goes away (crash, failover) emits `error` as well as failing
+  // its query; with no listener that event would crash the process. The query's caller gets the
+  // error, and the pool drops the client when it is released (it is no longer queryable).
+  pool.on("connect", (client) => client.on("error", () => {}));
   return { db: drizzle(pool, { schema, casing: "snake_case" }), pool };
 }
 

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Admin } from "@platformatic/kafka";
+import { exited, freePort, run } from "./processes.ts";
 
 /** A single-node KRaft broker owned by one test file: its own ports, data directory and process. */
 export interface KafkaBroker {
@@ -22,7 +22,7 @@ export interface KafkaBroker {
   destroy(): Promise<void>;
 }
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
 function kafkaLibsIn(tools: string): string | undefined {
   if (!existsSync(tools)) return undefined;
@@ -48,36 +48,6 @@ export function findKafkaLibs(): string {
   const found = candidates.find((dir): dir is string => dir !== undefined && existsSync(dir));
   if (!found) throw new Error("Kafka jars not found: run `bash scripts/services.sh up` or set KAFKA_LIBS");
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolvePort(address.port);
-        else reject(new Error("no port"));
-      });
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolveExit) => child.once("exit", () => resolveExit()));
-}
-
-async function run(command: string, args: string[], logFile: string): Promise<void> {
-  const log = await open(logFile, "a");
-  try {
-    const child = spawn(command, args, { stdio: ["ignore", log.fd, log.fd] });
-    await exited(child);
-    if (child.exitCode !== 0) throw new Error(`${command} ${args.join(" ")} failed; see ${logFile}`);
-  } finally {
-    await log.close();
-  }
 }
 
 export interface KafkaBrokerOptions {
