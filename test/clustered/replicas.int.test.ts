@@ -141,7 +141,7 @@ describe("two replicas of every process behind one address", () => {
           STORAGE_DIR: join(dir, "objects"),
         });
         if (proc.child.pid) workerPids.push(proc.child.pid);
-        return { proc, url: `http://127.0.0.1:${healthPort}/` };
+        return { proc, url: `http://127.0.0.1:${healthPort}/readyz` };
       }),
     );
     for (const n of [1, 2]) {
