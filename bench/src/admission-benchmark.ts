@@ -8,6 +8,7 @@ import type { FullStackServerConfig } from "./full-stack-server.ts";
 import { postClusterCreate } from "./post-cluster-create.ts";
 import { runLoad, type LoadRequest } from "./run-load.ts";
 import { startServerProcess } from "./server-process.ts";
+import type { BenchmarkResult } from "./summary.ts";
 
 const REGION = "eu-central-1";
 // Orders of magnitude above what a run admits, so every request is a full admission (row locked,
@@ -63,7 +64,7 @@ function usageNote(side: Side, usage: AdmissionUsage): string {
   );
 }
 
-async function run({ options, environment, progress }: BenchContext): Promise<string> {
+async function run({ options, environment, progress }: BenchContext): Promise<BenchmarkResult> {
   const db = openAdmissionDb(benchEnv.systemDatabaseUrl);
   const seeded: TenantId[] = [];
   try {
@@ -128,11 +129,10 @@ async function run({ options, environment, progress }: BenchContext): Promise<st
     const [hot, spread] = results;
     if (!hot || !spread) throw new Error("admission: a side produced no result");
 
-    const usageNotes = await Promise.all(
-      sides.map(async (side) => usageNote(side, await db.usage(side.tenantIds))),
-    );
+    const usages = await Promise.all(sides.map((side) => db.usage(side.tenantIds)));
+    const usageNotes = sides.map((side, i) => usageNote(side, usages[i] as AdmissionUsage));
 
-    return formatComparison({
+    const report = formatComparison({
       title: `clusters.create admission: one hot tenant vs. the same load spread over ${spreadIds.length} tenants`,
       settings:
         `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
@@ -151,6 +151,30 @@ async function run({ options, environment, progress }: BenchContext): Promise<st
         ...errorNotes(spread),
       ],
     });
+    // Both sides must have admitted every request, each exactly once: otherwise they did not do
+    // the same work and the ratio compares nothing.
+    const inconsistent = usages.some((u) => u.used !== u.clusters || u.clusters !== u.orders);
+    if (inconsistent || hot.load.errors > 0 || spread.load.errors > 0) {
+      throw new Error(`admission: errors or inconsistent usage:\n${report}`);
+    }
+    return {
+      report,
+      summary: [
+        {
+          benchmark: "admission",
+          metric: "throughput hot/spread",
+          value: hot.load.requestsPerSec / spread.load.requestsPerSec,
+          target: { min: 0.8 },
+          p99Ms: { first: hot.load.p99Ms, second: spread.load.p99Ms },
+        },
+        {
+          benchmark: "admission",
+          metric: "p99 hot/spread",
+          value: hot.load.p99Ms / spread.load.p99Ms,
+          target: { max: 1.5 },
+        },
+      ],
+    };
   } finally {
     if (seeded.length > 0) {
       const removed = await db.removeTenants(seeded);

@@ -7,6 +7,7 @@ import { formatComparison, type SideResult } from "./format-comparison.ts";
 import type { FullStackServerConfig } from "./full-stack-server.ts";
 import { runLoad, type LoadRequest } from "./run-load.ts";
 import { seedTenant } from "./seed-tenant.ts";
+import type { BenchmarkResult } from "./summary.ts";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
 
 const CLUSTERS = 50;
@@ -17,7 +18,7 @@ interface Side {
   start(): Promise<ServerProcess>;
 }
 
-async function run({ options, environment, progress }: BenchContext): Promise<string> {
+async function run({ options, environment, progress }: BenchContext): Promise<BenchmarkResult> {
   progress(`seeding a fresh tenant with ${CLUSTERS} clusters`);
   const tenantId = await seedTenant({
     databaseUrl: benchEnv.databaseUrl,
@@ -89,13 +90,29 @@ async function run({ options, environment, progress }: BenchContext): Promise<st
     throw new Error("full and bare returned different clusters: the comparison would be meaningless");
   }
 
-  return formatComparison({
+  const report = formatComparison({
     title: `clusters.list, limit ${CLUSTERS}, ${CLUSTERS} rows: full stack vs. bare node:http + pg`,
     settings:
       `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
       `pool ${options.poolSize} per side, tenant state cache ${options.tenantCacheMs} ms; ${environment}`,
     sides: [full.result, bare.result],
   });
+  const [f, b] = [full.result.load, bare.result.load];
+  if (f.errors > 0 || b.errors > 0) {
+    throw new Error(`read: errors during the run (full ${f.errors}, bare ${b.errors}):\n${report}`);
+  }
+  return {
+    report,
+    summary: [
+      {
+        benchmark: "read",
+        metric: "throughput full/bare",
+        value: f.requestsPerSec / b.requestsPerSec,
+        target: { min: 0.7 },
+        p99Ms: { first: f.p99Ms, second: b.p99Ms },
+      },
+    ],
+  };
 }
 
 /**

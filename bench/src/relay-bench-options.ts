@@ -18,7 +18,7 @@ export const RELAY_BENCH_USAGE = `usage: pnpm bench:relay [--events N] [--tenant
   --events N     events relayed, and sent raw, in the throughput run (default 20000)
   --tenants N    tenants the events belong to (default 100)
   --batch N      relay batch size = raw producer send size (default 500)
-  --rate R       commits per second in the latency run (default 200)
+  --rate R       commits per second in the latency run (default 1000)
   --duration S   seconds of the latency run (default 10)
   --poll MS      relay poll interval in the latency run (default 200, the relay's default)
 `;
@@ -52,7 +52,7 @@ export function parseRelayBenchOptions(argv: string[]): RelayBenchOptions | null
     events: Math.round(positive("events", values.events, 20_000)),
     tenants: Math.round(positive("tenants", values.tenants, 100)),
     batch: Math.round(positive("batch", values.batch, 500)),
-    rate: positive("rate", values.rate, 200),
+    rate: positive("rate", values.rate, 1000),
     durationSec: positive("duration", values.duration, 10),
     pollMs: Math.round(positive("poll", values.poll, 200)),
   };

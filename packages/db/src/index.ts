@@ -3,3 +3,4 @@ export * from "./inventory-functions.ts";
 export * from "./migrate.ts";
 export * from "./tenant-tables.ts";
 export * from "./schema/index.ts";
+export * from "./query-text.ts";
