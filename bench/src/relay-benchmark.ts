@@ -57,17 +57,18 @@ export async function runRelayBench(
       rate: options.rate,
       durationSec: options.durationSec,
       pollMs: options.pollMs,
+      listenUrl: isolated.systemUrl,
     });
     const report = [
       `outbox relay vs. raw producer: ${throughput.events} events, ${options.tenants} tenants, batch ${options.batch}, ` +
         `idempotent producer, acks=all; ${environment}, and a Kafka broker`,
       "",
-      `relay  ${fixed(throughput.relayPerSec)} events/s   (select oldest unpublished, send, wait for acks, mark published)`,
+      `relay  ${fixed(throughput.relayPerSec)} events/s   (claim and mark the oldest unpublished in one statement, send, wait for acks, commit)`,
       `raw    ${fixed(throughput.rawPerSec)} events/s   (the same messages, producer.send in batches of the same size)`,
       `relay/raw throughput ${fixed(throughput.relayPerSec / throughput.rawPerSec, 3)}x`,
       "",
       `commit-to-consumer latency at ${fixed(latency.achievedRate)} commits/s (asked ${options.rate}) for ${options.durationSec} s, ` +
-        `relay poll interval ${options.pollMs} ms: ${latency.received}/${latency.committed} received`,
+        `relay woken by LISTEN/NOTIFY, poll interval ${options.pollMs} ms: ${latency.received}/${latency.committed} received`,
       `p50 ${fixed(latency.p50Ms)} ms   p99 ${fixed(latency.p99Ms)} ms   max ${fixed(latency.maxMs)} ms`,
       "",
     ].join("\n");

@@ -21,7 +21,8 @@ const percentile = (sorted: number[], p: number) =>
 
 /**
  * Commit-to-consumer latency at a steady rate: one event per transaction (appendEvent, as the use
- * cases do), committed on a fixed schedule; the relay polls and publishes; a typed consumer in the
+ * cases do), committed on a fixed schedule; the relay, woken by each commit's notification (and
+ * polling as its safety net), publishes; a typed consumer in the
  * same process records when each event reaches its handler. Latency = handler time - commit time,
  * both from this process's monotonic clock.
  */
@@ -32,6 +33,8 @@ export async function measureLatency(opts: {
   rate: number;
   durationSec: number;
   pollMs: number;
+  /** The relay's LISTEN connection, as apps/relay runs it. */
+  listenUrl: string;
 }): Promise<LatencyResult> {
   const { db, brokers, tenants, rate, durationSec } = opts;
   await db.delete(outbox);
@@ -47,8 +50,11 @@ export async function measureLatency(opts: {
       receivedAt.set(event.id, performance.now());
     },
   });
-  const relay = createRelay({ db, brokers, pollIntervalMs: opts.pollMs });
+  const relay = createRelay({ db, brokers, pollIntervalMs: opts.pollMs, listenUrl: opts.listenUrl });
   relay.start();
+  const listenDeadline = performance.now() + 10_000;
+  while (!relay.stats.listening && performance.now() < listenDeadline) await delay(10);
+  if (!relay.stats.listening) throw new Error("relay latency: the relay's LISTEN connection did not come up");
   try {
     const total = Math.round(rate * durationSec);
     const started = performance.now();

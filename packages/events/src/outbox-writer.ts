@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { EVENT_CATALOGUE, newId, type EventData, type EventType, type TenantId } from "@platforma/contracts";
 import { outbox, type Tx } from "@platforma/db";
+import { OUTBOX_CHANNEL } from "./outbox-listener.ts";
 
 export interface AppendedEvent {
   id: string;
@@ -29,7 +30,8 @@ const APPEND_LOCK_NAMESPACE = sql`hashtext('platforma.outbox.append')`;
  * Because the lock is held to the end of the transaction, call this after the transaction's other
  * row locks are taken (every use case does: it announces a change it already made), so the lock
  * order is always "rows, then the tenant's append lock" and two use cases cannot deadlock on it.
- * This is the only writer of the outbox.
+ * This is the only writer of the outbox. It also notifies `OUTBOX_CHANNEL`, which wakes listening
+ * relays on commit (see outbox-listener.ts).
  */
 export async function appendEvent<T extends EventType>(
   tx: Tx,
@@ -40,7 +42,11 @@ export async function appendEvent<T extends EventType>(
   const entry = EVENT_CATALOGUE[type];
   const parsed = entry.data.parse(data);
   const id = newId("event");
-  await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}, hashtext(${tenantId}))`);
+  // The notification rides on the lock's round trip; Postgres sends it only if this transaction
+  // commits, so relays wake as soon as the row is visible instead of at their next poll.
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}, hashtext(${tenantId})), pg_notify(${OUTBOX_CHANNEL}, '')`,
+  );
   await tx.insert(outbox).values({ id, tenantId, topic: entry.topic, type, data: parsed });
   return { id, type };
 }
