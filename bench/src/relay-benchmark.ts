@@ -70,6 +70,7 @@ export async function runRelayBench(
       `commit-to-consumer latency at ${fixed(latency.achievedRate)} commits/s (asked ${options.rate}) for ${options.durationSec} s, ` +
         `relay woken by LISTEN/NOTIFY, poll interval ${options.pollMs} ms: ${latency.received}/${latency.committed} received`,
       `p50 ${fixed(latency.p50Ms)} ms   p99 ${fixed(latency.p99Ms)} ms   max ${fixed(latency.maxMs)} ms`,
+      `of which commit to the relay's acks from the broker: p50 ${fixed(latency.acked.p50Ms)} ms   p99 ${fixed(latency.acked.p99Ms)} ms`,
       "",
     ].join("\n");
     if (latency.received !== latency.committed) {
