@@ -39,14 +39,41 @@ export async function appendEvent<T extends EventType>(
   type: T,
   data: EventData<T>,
 ): Promise<AppendedEvent> {
-  const entry = EVENT_CATALOGUE[type];
-  const parsed = entry.data.parse(data);
-  const id = newId("event");
+  const [appended] = await appendEvents(tx, tenantId, [{ type, data } as PendingEvent]);
+  if (!appended) throw new Error("appendEvents returned no event");
+  return appended;
+}
+
+/** An event not yet appended: a type of the catalogue and its data. */
+export type PendingEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+
+/**
+ * `appendEvent` for several events of one tenant at once, in the given order (their `seq` order):
+ * one lock and one insert, so a transaction that announces several changes holds the tenant's
+ * append lock for as short a time as one that announces one.
+ */
+export async function appendEvents(
+  tx: Tx,
+  tenantId: TenantId,
+  events: readonly PendingEvent[],
+): Promise<AppendedEvent[]> {
+  if (events.length === 0) return [];
+  const rows = events.map(({ type, data }) => {
+    const entry = EVENT_CATALOGUE[type];
+    return {
+      id: newId("event"),
+      tenantId,
+      topic: entry.topic,
+      type,
+      data: entry.data.parse(data) as unknown,
+    };
+  });
   // The notification rides on the lock's round trip; Postgres sends it only if this transaction
   // commits, so relays wake as soon as the row is visible instead of at their next poll.
   await tx.execute(
     sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}, hashtext(${tenantId})), pg_notify(${OUTBOX_CHANNEL}, '')`,
   );
-  await tx.insert(outbox).values({ id, tenantId, topic: entry.topic, type, data: parsed });
-  return { id, type };
+  // One multi-row insert draws `seq` in the order of its rows.
+  await tx.insert(outbox).values(rows);
+  return rows.map((row) => ({ id: row.id, type: row.type }));
 }
