@@ -5,6 +5,8 @@ import type { Benchmark, BenchContext } from "./benchmark.ts";
 import { benchEnv } from "./bench-env.ts";
 import { benchUsage, parseBenchOptions } from "./bench-options.ts";
 import { readBenchmark } from "./read-benchmark.ts";
+import { workflowStartBenchmark } from "./workflow-start-benchmark.ts";
+import { identityBenchmark } from "./identity-benchmark.ts";
 import { relayBenchmark } from "./relay-benchmark.ts";
 import { formatSummary, writeSummaryJson, type SummaryRow } from "./summary.ts";
 
@@ -14,7 +16,13 @@ import { formatSummary, writeSummaryJson, type SummaryRow } from "./summary.ts";
  * never compete for the CPUs; nothing here asserts anything about time. A benchmark whose sides
  * answer differently fails the run (exit 1), which is all `--smoke` (in CI) checks.
  */
-const BENCHMARKS: readonly Benchmark[] = [readBenchmark, admissionBenchmark, relayBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  readBenchmark,
+  identityBenchmark,
+  admissionBenchmark,
+  workflowStartBenchmark,
+  relayBenchmark,
+];
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 

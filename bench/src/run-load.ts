@@ -36,6 +36,9 @@ export interface LoadResult {
 const NS_PER_MS = 1e6;
 const ERROR_BODY_CHARS = 500;
 
+/** One call of a closed loop: resolves to null when it succeeded, else what went wrong (and a body). */
+export type LoopCall = () => Promise<{ failure: string; body?: string } | null>;
+
 /**
  * A closed loop: each of `connections` workers keeps exactly one request in flight on its own
  * keep-alive connection, so the offered load adapts to the server and latency is not inflated by
@@ -44,6 +47,34 @@ const ERROR_BODY_CHARS = 500;
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const pool = new Pool(opts.origin, { connections: opts.connections, pipelining: 1 });
+  try {
+    return await runClosedLoop({
+      ...opts,
+      call: async () => {
+        const res = await pool.request(opts.nextRequest());
+        // Read the whole body: a response is served only once its last byte has arrived.
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          await res.body.arrayBuffer();
+          return null;
+        }
+        return {
+          failure: `HTTP ${res.statusCode}`,
+          body: (await res.body.text()).slice(0, ERROR_BODY_CHARS),
+        };
+      },
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The closed loop of `runLoad` over any call (an SDK's, not only HTTP requests). */
+export async function runClosedLoop(opts: {
+  call: LoopCall;
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+}): Promise<LoadResult> {
   const latencies = createHistogram();
   const measureFrom = process.hrtime.bigint() + BigInt(Math.round(opts.warmupMs * NS_PER_MS));
   const measureUntil = measureFrom + BigInt(Math.round(opts.durationMs * NS_PER_MS));
@@ -55,18 +86,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
 
   const worker = async () => {
     while (process.hrtime.bigint() < measureUntil) {
-      const request = opts.nextRequest();
       const sentAt = process.hrtime.bigint();
       let failure: string | null = null;
       let failureBody: string | null = null;
       try {
-        const res = await pool.request(request);
-        // Read the whole body: a response is served only once its last byte has arrived.
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          await res.body.arrayBuffer();
-        } else {
-          failureBody = (await res.body.text()).slice(0, ERROR_BODY_CHARS);
-          failure = `HTTP ${res.statusCode}`;
+        const failed = await opts.call();
+        if (failed) {
+          failure = failed.failure;
+          failureBody = failed.body ?? null;
         }
       } catch (err) {
         failure = err instanceof Error ? err.message : String(err);
@@ -87,11 +114,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  try {
-    await Promise.all(Array.from({ length: opts.connections }, worker));
-  } finally {
-    await pool.close();
-  }
+  await Promise.all(Array.from({ length: opts.connections }, worker));
   return {
     requests,
     errors,
