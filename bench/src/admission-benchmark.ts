@@ -6,7 +6,7 @@ import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.
 import { formatComparison, type SideResult } from "./format-comparison.ts";
 import type { FullStackServerConfig } from "./full-stack-server.ts";
 import { postClusterCreate } from "./post-cluster-create.ts";
-import { runLoad, type LoadRequest } from "./run-load.ts";
+import { runInterleaved, runLoad, type LoadRequest } from "./run-load.ts";
 import { startServerProcess } from "./server-process.ts";
 import type { BenchmarkResult } from "./summary.ts";
 
@@ -108,20 +108,38 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
     const server = await startServerProcess(new URL("./full-stack-server.ts", import.meta.url), config);
     const results: SideResult[] = [];
     try {
+      const streams = [];
       for (const side of sides) {
         const nextRequest = clusterCreates(side.name, await tokensOf(side.tenantIds));
         // One admission outside the measurement, so a broken path fails with its response body
         // instead of as a run of errors.
         await postClusterCreate(server.origin, nextRequest());
-        progress(`${side.name}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-        const load = await runLoad({
-          origin: server.origin,
-          nextRequest,
-          connections: options.connections,
+        streams.push(nextRequest);
+      }
+      progress(
+        `hot, spread: ${options.warmupSec} s warm-up, ${options.durationSec} s measured each, in ${options.rounds} alternating rounds`,
+      );
+      const loads = await runInterleaved(
+        streams.map(
+          (nextRequest) =>
+            ({ warmupMs, durationMs }: { warmupMs: number; durationMs: number }) =>
+              runLoad({
+                origin: server.origin,
+                nextRequest,
+                connections: options.connections,
+                warmupMs,
+                durationMs,
+              }),
+        ),
+        {
+          rounds: options.rounds,
           warmupMs: options.warmupSec * 1000,
           durationMs: options.durationSec * 1000,
-        });
-        results.push({ name: side.name, description: side.description, load });
+        },
+      );
+      for (const [i, side] of sides.entries()) {
+        const load = loads[i];
+        if (load) results.push({ name: side.name, description: side.description, load });
       }
     } finally {
       await server.stop();
@@ -135,15 +153,16 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
     const report = formatComparison({
       title: `clusters.create admission: one hot tenant vs. the same load spread over ${spreadIds.length} tenants`,
       settings:
-        `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
+        `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side ` +
+        `in ${options.rounds} alternating rounds, ` +
         `one API server process for both sides (pool ${options.poolSize}), tenant state cache ${options.tenantCacheMs} ms; ` +
         `${environment}; ${await db.postgresSettings()}`,
       sides: [hot, spread],
       notes: [
         "",
         `each request: POST ${PATH} with a new cluster name through Fastify + tRPC + jose EdDSA verify + ` +
-          "tenant state check + RLS transaction that locks the tenant's max_clusters row FOR UPDATE, " +
-          "raises it, and inserts the order, the cluster and 2 outbox rows",
+          "tenant state check + RLS transaction that inserts the cluster and the order, admits with one " +
+          "conditional UPDATE of the tenant's max_clusters row, and appends 2 outbox rows",
         "no workflow is started: a no-op workflow starter stands in for Temporal, so this measures admission, not provisioning",
         `max_clusters ${MAX_CLUSTERS} per tenant, so no request is refused; any non-2xx response counts as an error`,
         ...usageNotes,

@@ -7,6 +7,8 @@ export interface BenchOptions {
   durationSec: number;
   /** Seconds of load per side before measuring: pools fill, the JIT settles. */
   warmupSec: number;
+  /** Alternating rounds the measured seconds of each side are split into (A B A B …). */
+  rounds: number;
   /** Concurrent keep-alive connections of the closed-loop client. */
   connections: number;
   /** Postgres pool size of the app role, the same on both sides. */
@@ -34,6 +36,7 @@ export function benchUsage(benchmarks: readonly { name: string; summary: string 
   --json FILE           also write the summary table as JSON to FILE
   --duration S          measured seconds per side (default 10; 1 with --smoke)
   --warmup S            unmeasured seconds of load per side first (default 3; 0.5 with --smoke)
+  --rounds N            sides alternate in N rounds, so outside load drifts onto all (default 5; 1 with --smoke)
   --connections N       concurrent keep-alive connections (default 32)
   --pool N              Postgres pool size of the app role per server (default 20)
   --tenant-cache-ms MS  tenant state cache of the full stack (default 500, as the API)
@@ -70,6 +73,7 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
       only: { type: "string" },
       duration: { type: "string" },
       warmup: { type: "string" },
+      rounds: { type: "string" },
       connections: { type: "string" },
       pool: { type: "string" },
       "tenant-cache-ms": { type: "string" },
@@ -89,6 +93,7 @@ export function parseBenchOptions(argv: string[], names: readonly string[]): Ben
     only,
     durationSec: numberOption("duration", values.duration, smoke ? 1 : 10, 0.1),
     warmupSec: numberOption("warmup", values.warmup, smoke ? 0.5 : 3, 0),
+    rounds: integerOption("rounds", values.rounds, smoke ? 1 : 5, 1),
     connections: integerOption("connections", values.connections, 32, 1),
     poolSize: integerOption("pool", values.pool, 20, 1),
     tenantCacheMs: integerOption("tenant-cache-ms", values["tenant-cache-ms"], 500, 0),

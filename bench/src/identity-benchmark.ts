@@ -4,9 +4,9 @@ import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.
 import { fetchClusterItems } from "./fetch-cluster-items.ts";
 import { fixed, formatComparison, type SideResult } from "./format-comparison.ts";
 import type { FullStackServerConfig } from "./full-stack-server.ts";
-import { runLoad, type LoadRequest } from "./run-load.ts";
+import { runInterleaved, runLoad, type LoadRequest } from "./run-load.ts";
 import { seedTenant } from "./seed-tenant.ts";
-import { startServerProcess } from "./server-process.ts";
+import { startServerProcess, type ServerProcess } from "./server-process.ts";
 import type { BenchmarkResult } from "./summary.ts";
 
 const CLUSTERS = 5;
@@ -58,41 +58,59 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
     },
   ];
 
-  async function measure(side: Side): Promise<{ result: SideResult; items: unknown[] }> {
-    progress(`${side.name}: starting its server process`);
-    const config: FullStackServerConfig = {
-      databaseUrl: benchEnv.databaseUrl,
-      systemDatabaseUrl: benchEnv.systemDatabaseUrl,
-      poolSize: options.poolSize,
-      issuer: BENCH_ISSUER,
-      audience: BENCH_AUDIENCE,
-      jwks: signer.jwks,
-      tenantCacheMs: options.tenantCacheMs,
-      identity: side.identity,
-    };
-    const server = await startServerProcess(new URL("./full-stack-server.ts", import.meta.url), config);
-    try {
-      const probe = nextRequest();
-      const items = await fetchClusterItems(server.origin, probe.path, probe.headers);
-      progress(`${side.name}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-      const load = await runLoad({
-        origin: server.origin,
-        nextRequest,
-        connections: options.connections,
-        warmupMs: options.warmupSec * 1000,
-        durationMs: options.durationSec * 1000,
-      });
-      return { result: { name: side.name, description: side.description, load }, items };
-    } finally {
-      await server.stop();
+  const servers: ServerProcess[] = [];
+  const measured: { result: SideResult; items: unknown[] }[] = [];
+  try {
+    for (const side of sides) {
+      progress(`${side.name}: starting its server process`);
+      const config: FullStackServerConfig = {
+        databaseUrl: benchEnv.databaseUrl,
+        systemDatabaseUrl: benchEnv.systemDatabaseUrl,
+        poolSize: options.poolSize,
+        issuer: BENCH_ISSUER,
+        audience: BENCH_AUDIENCE,
+        jwks: signer.jwks,
+        tenantCacheMs: options.tenantCacheMs,
+        identity: side.identity,
+      };
+      servers.push(await startServerProcess(new URL("./full-stack-server.ts", import.meta.url), config));
     }
+    const items = await Promise.all(
+      servers.map((server) => {
+        const probe = nextRequest();
+        return fetchClusterItems(server.origin, probe.path, probe.headers);
+      }),
+    );
+    progress(
+      `${sides.map((side) => side.name).join(", ")}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured each, in ${options.rounds} alternating rounds`,
+    );
+    const loads = await runInterleaved(
+      servers.map(
+        (server) =>
+          ({ warmupMs, durationMs }: { warmupMs: number; durationMs: number }) =>
+            runLoad({
+              origin: server.origin,
+              nextRequest,
+              connections: options.connections,
+              warmupMs,
+              durationMs,
+            }),
+      ),
+      { rounds: options.rounds, warmupMs: options.warmupSec * 1000, durationMs: options.durationSec * 1000 },
+    );
+    for (const [i, side] of sides.entries()) {
+      const load = loads[i];
+      if (!load) throw new Error(`identity: ${side.name} produced no result`);
+      measured.push({
+        result: { name: side.name, description: side.description, load },
+        items: items[i] ?? [],
+      });
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
   }
-
-  const [jwt, stub, uncached] = [
-    await measure(sides[0] as Side),
-    await measure(sides[1] as Side),
-    await measure(sides[2] as Side),
-  ];
+  const [jwt, stub, uncached] = measured;
+  if (!jwt || !stub || !uncached) throw new Error("identity: a side produced no result");
   for (const other of [stub, uncached]) {
     if (JSON.stringify(other.items) !== JSON.stringify(jwt.items)) {
       throw new Error(
@@ -105,7 +123,8 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
   const report = formatComparison({
     title: `full request (clusters.list, limit ${CLUSTERS}) with JWT verification vs. a stub identity`,
     settings:
-      `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
+      `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side ` +
+      `in ${options.rounds} alternating rounds, ` +
       `pool ${options.poolSize}, tenant state cache ${options.tenantCacheMs} ms (the state check runs on every request); ${environment}`,
     sides: [jwt.result, stub.result],
     notes: [

@@ -5,7 +5,7 @@ import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.
 import { fetchClusterItems } from "./fetch-cluster-items.ts";
 import { formatComparison, type SideResult } from "./format-comparison.ts";
 import type { FullStackServerConfig } from "./full-stack-server.ts";
-import { runLoad, type LoadRequest } from "./run-load.ts";
+import { runInterleaved, runLoad, type LoadRequest } from "./run-load.ts";
 import { seedTenant } from "./seed-tenant.ts";
 import type { BenchmarkResult } from "./summary.ts";
 import { startServerProcess, type ServerProcess } from "./server-process.ts";
@@ -62,30 +62,52 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
     start: () => startServerProcess(new URL("./bare-server.ts", import.meta.url), bareConfig),
   };
 
-  async function measure(side: Side): Promise<{ result: SideResult; items: unknown[] }> {
-    progress(`${side.name}: starting its server process`);
-    const server = await side.start();
-    try {
-      const items = await fetchClusterItems(server.origin, request.path, request.headers);
-      if (items.length !== CLUSTERS) {
-        throw new Error(`${side.name}: expected ${CLUSTERS} clusters, got ${items.length}`);
-      }
-      progress(`${side.name}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-      const load = await runLoad({
-        origin: server.origin,
-        nextRequest: () => request,
-        connections: options.connections,
-        warmupMs: options.warmupSec * 1000,
-        durationMs: options.durationSec * 1000,
-      });
-      return { result: { name: side.name, description: side.description, load }, items };
-    } finally {
-      await server.stop();
+  // Both servers run for the whole benchmark (the idle one costs nothing); the load alternates.
+  const servers: ServerProcess[] = [];
+  let full: { result: SideResult; items: unknown[] };
+  let bare: { result: SideResult; items: unknown[] };
+  try {
+    for (const side of [fullSide, bareSide]) {
+      progress(`${side.name}: starting its server process`);
+      servers.push(await side.start());
     }
+    const items = await Promise.all(
+      servers.map((server) => fetchClusterItems(server.origin, request.path, request.headers)),
+    );
+    for (const [i, side] of [fullSide, bareSide].entries()) {
+      if (items[i]?.length !== CLUSTERS) {
+        throw new Error(`${side.name}: expected ${CLUSTERS} clusters, got ${items[i]?.length}`);
+      }
+    }
+    progress(
+      `full, bare: ${options.warmupSec} s warm-up, ${options.durationSec} s measured each, in ${options.rounds} alternating rounds`,
+    );
+    const [fullLoad, bareLoad] = await runInterleaved(
+      servers.map(
+        (server) =>
+          ({ warmupMs, durationMs }: { warmupMs: number; durationMs: number }) =>
+            runLoad({
+              origin: server.origin,
+              nextRequest: () => request,
+              connections: options.connections,
+              warmupMs,
+              durationMs,
+            }),
+      ),
+      { rounds: options.rounds, warmupMs: options.warmupSec * 1000, durationMs: options.durationSec * 1000 },
+    );
+    if (!fullLoad || !bareLoad) throw new Error("read: a side produced no result");
+    full = {
+      result: { name: fullSide.name, description: fullSide.description, load: fullLoad },
+      items: items[0] ?? [],
+    };
+    bare = {
+      result: { name: bareSide.name, description: bareSide.description, load: bareLoad },
+      items: items[1] ?? [],
+    };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
   }
-
-  const full = await measure(fullSide);
-  const bare = await measure(bareSide);
   if (JSON.stringify(full.items) !== JSON.stringify(bare.items)) {
     throw new Error("full and bare returned different clusters: the comparison would be meaningless");
   }
@@ -93,8 +115,8 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
   const report = formatComparison({
     title: `clusters.list, limit ${CLUSTERS}, ${CLUSTERS} rows: full stack vs. bare node:http + pg`,
     settings:
-      `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
-      `pool ${options.poolSize} per side, tenant state cache ${options.tenantCacheMs} ms; ${environment}`,
+      `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side ` +
+      `in ${options.rounds} alternating rounds, pool ${options.poolSize} per side, tenant state cache ${options.tenantCacheMs} ms; ${environment}`,
     sides: [full.result, bare.result],
   });
   const [f, b] = [full.result.load, bare.result.load];

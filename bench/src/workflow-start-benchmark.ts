@@ -8,7 +8,7 @@ import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.
 import { formatComparison, type SideResult } from "./format-comparison.ts";
 import type { FullStackServerConfig } from "./full-stack-server.ts";
 import { postClusterCreate } from "./post-cluster-create.ts";
-import { runClosedLoop, runLoad, type LoadRequest } from "./run-load.ts";
+import { runClosedLoop, runInterleaved, runLoad, type LoadRequest } from "./run-load.ts";
 import { startServerProcess } from "./server-process.ts";
 import type { BenchmarkResult } from "./summary.ts";
 
@@ -84,31 +84,6 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
       tenantCacheMs: options.tenantCacheMs,
       temporal: { address: benchEnv.temporalAddress, namespace: benchEnv.temporalNamespace, taskQueue },
     };
-    progress("api: starting the full-stack API server process (real Temporal workflow starter)");
-    const server = await startServerProcess(new URL("./full-stack-server.ts", import.meta.url), config);
-    let api: SideResult;
-    let apiStarted: Started;
-    try {
-      const probe = await postClusterCreate(server.origin, nextRequest());
-      apiStarted = await describe(client, workflowIds.order(probe.orderId as OrderId));
-      progress(`api: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-      const load = await runLoad({
-        origin: server.origin,
-        nextRequest,
-        connections: options.connections,
-        warmupMs: options.warmupSec * 1000,
-        durationMs: options.durationSec * 1000,
-      });
-      api = {
-        name: "api",
-        description:
-          "POST clusters.create: JWT, tenant state, order transaction (admission, rows, outbox), then the workflow start and its mark",
-        load,
-      };
-    } finally {
-      await server.stop();
-    }
-
     let n = 0;
     const startRaw = async (): Promise<string> => {
       const i = n++;
@@ -122,30 +97,71 @@ async function run({ options, environment, progress }: BenchContext): Promise<Be
       });
       return workflowId;
     };
-    const rawStarted = await describe(client, await startRaw());
-    progress(`raw: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-    const rawLoad = await runClosedLoop({
-      call: async () => {
-        await startRaw();
-        return null;
-      },
-      connections: options.connections,
-      warmupMs: options.warmupSec * 1000,
-      durationMs: options.durationSec * 1000,
-    });
-    const raw: SideResult = {
-      name: "raw",
-      description:
-        "@temporalio/client workflow.start of the same workflow with the same input shape, in this process",
-      load: rawLoad,
-    };
+
+    progress("api: starting the full-stack API server process (real Temporal workflow starter)");
+    const server = await startServerProcess(new URL("./full-stack-server.ts", import.meta.url), config);
+    let api: SideResult;
+    let raw: SideResult;
+    let apiStarted: Started;
+    let rawStarted: Started;
+    try {
+      const probe = await postClusterCreate(server.origin, nextRequest());
+      apiStarted = await describe(client, workflowIds.order(probe.orderId as OrderId));
+      rawStarted = await describe(client, await startRaw());
+      progress(
+        `api, raw: ${options.warmupSec} s warm-up, ${options.durationSec} s measured each, in ${options.rounds} alternating rounds`,
+      );
+      const [apiLoad, rawLoad] = await runInterleaved(
+        [
+          ({ warmupMs, durationMs }) =>
+            runLoad({
+              origin: server.origin,
+              nextRequest,
+              connections: options.connections,
+              warmupMs,
+              durationMs,
+            }),
+          ({ warmupMs, durationMs }) =>
+            runClosedLoop({
+              call: async () => {
+                await startRaw();
+                return null;
+              },
+              connections: options.connections,
+              warmupMs,
+              durationMs,
+            }),
+        ],
+        {
+          rounds: options.rounds,
+          warmupMs: options.warmupSec * 1000,
+          durationMs: options.durationSec * 1000,
+        },
+      );
+      if (!apiLoad || !rawLoad) throw new Error("workflow start: a side produced no result");
+      api = {
+        name: "api",
+        description:
+          "POST clusters.create: JWT, tenant state, order transaction (admission, rows, outbox), then the workflow start and its mark",
+        load: apiLoad,
+      };
+      raw = {
+        name: "raw",
+        description:
+          "@temporalio/client workflow.start of the same workflow with the same input shape, in this process",
+        load: rawLoad,
+      };
+    } finally {
+      await server.stop();
+    }
 
     const usage: AdmissionUsage = await db.usage(seeded);
     const report = formatComparison({
       title:
         "workflow start: clusters.create through the API until the workflow runs vs. a raw Temporal client start",
       settings:
-        `${options.connections} concurrent callers, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
+        `${options.connections} concurrent callers, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side ` +
+        `in ${options.rounds} alternating rounds, ` +
         `${TENANTS} tenants, pool ${options.poolSize}; ${environment}; Temporal at ${benchEnv.temporalAddress}`,
       sides: [api, raw],
       notes: [
