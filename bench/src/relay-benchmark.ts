@@ -74,7 +74,7 @@ export async function runRelayBench(
       `outbox relay vs. raw producer: ${throughput.events} events, ${options.tenants} tenants, batch ${options.batch}, ` +
         `idempotent producer, acks=all; ${environment}, and a Kafka broker`,
       "",
-      `relay  ${fixed(throughput.relayPerSec)} events/s   (claim and mark the oldest unpublished in one statement, send, wait for acks, commit)`,
+      `relay  ${fixed(throughput.relayPerSec)} events/s   (select oldest unpublished, send, wait for acks, mark published)`,
       `raw    ${fixed(throughput.rawPerSec)} events/s   (the same messages, producer.send in batches of the same size)`,
       `relay/raw throughput ${fixed(throughput.relayPerSec / throughput.rawPerSec, 3)}x`,
       "",

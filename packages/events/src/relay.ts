@@ -1,10 +1,10 @@
-import { and, count, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, isNull, notInArray, sql } from "drizzle-orm";
 import { TOPICS } from "@platforma/contracts";
 import { outbox, type SystemDb } from "@platforma/db";
 import { backoffDelay } from "./backoff.ts";
 import { createOutboxListener } from "./outbox-listener.ts";
 import { silentLogger, type Logger } from "./logger.ts";
-import { createEventProducer, toEventMessage, type EventProducer } from "./producer.ts";
+import { createEventProducer, toEventMessage, type EventMessage, type EventProducer } from "./producer.ts";
 
 export type RelayOptions = {
   db: SystemDb;
@@ -34,10 +34,10 @@ export type RelayOptions = {
    */
   maxBackoffMs?: number;
   /**
-   * A Postgres URL for a dedicated LISTEN connection: `appendEvent` notifies on commit, so the
+   * A Postgres URL for a dedicated LISTEN connection: `appendEvent` notifies on commit, so an idle
    * relay publishes at once instead of at its next poll. Polling goes on regardless (the safety
-   * net when the connection is down, or for rows written by anything else); without it the relay
-   * only polls.
+   * net while the connection is down, and for rows written by anything else); without it the
+   * relay only polls.
    */
   listenUrl?: string;
 } & (
@@ -95,17 +95,13 @@ const LEGACY_RELAY_LOCK = sql`hashtext('platforma.outbox_relay')`;
 const PUBLISHABLE_TOPICS: string[] = Object.values(TOPICS);
 const STRANDED_CHECK_INTERVAL_MS = 60_000;
 
-/** A row as the claiming statement returns it (raw `pg` values: bigint and timestamptz as text). */
-interface MarkedRow extends Record<string, unknown> {
-  seq: string;
-  id: string;
-  tenant_id: string;
-  topic: string;
-  type: string;
-  data: unknown;
-  occurred_at: string;
-  /** The oldest rows span partitions this batch did not claim (held by others, or over its share). */
-  unclaimed: boolean;
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 /**
@@ -142,7 +138,6 @@ export function createRelay(options: RelayOptions): Relay {
   // A wake-up that found every loop busy: the next loop to go to sleep goes again at once instead,
   // since its batch may have read its snapshot just before the notified commit.
   let wakePending = false;
-  let draining = 0;
   let published = 0;
   const listener = listenUrl
     ? createOutboxListener({ url: listenUrl, logger, onWake: () => wakeOne() })
@@ -160,83 +155,72 @@ export function createRelay(options: RelayOptions): Relay {
   };
 
   async function drainOnce(): Promise<number> {
-    return (await drainBatch()).published;
-  }
-
-  /** One batch; `more` when it left publishable rows behind (a full batch, or partitions it did not claim). */
-  async function drainBatch(): Promise<{ published: number; more: boolean }> {
     return db.transaction(async (tx) => {
-      // Every scan below walks the partial unpublished index in seq order and stops at its limit.
-      // With a backlog, or many dead index entries (rows just marked, not yet vacuumed), a bitmap
-      // scan instead reads every one of them and sorts: measured 10x slower. Planner estimates for
-      // this fast-changing table are too rough to choose between them, so the choice is made here.
-      await tx.execute(sql`set local enable_bitmapscan = off`);
-      // One statement claims and marks a batch: the legacy lock (shared), the partitions of the
-      // oldest unpublished rows, try-locks on some of them in random order (so relays spread over
-      // the partitions; LIMIT stops taking locks once enough are held), their oldest rows up to the
-      // batch size, marked published. The marks are undone by a rollback if the send
-      // fails, so marking before sending costs nothing in safety and saves the round trips of a
-      // separate select and update. The statement's snapshot predates its locks: a batch another
-      // relay committed meanwhile is re-checked by the UPDATE (`published_at is null` on the row's
-      // latest version) and skipped, and what remains is still the oldest of each partition.
-      const marked = await tx.execute<MarkedRow>(sql`
-        with legacy as (
-          select pg_try_advisory_xact_lock_shared(${LEGACY_RELAY_LOCK}) as ok
-        ), pending as (
-          select distinct partition from (
-            select ${PARTITION_OF_ROW} as partition from ${outbox}
-            where published_at is null and topic = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])
-            order by seq limit ${batchSize}
-          ) oldest
-        ), claimed as materialized (
-          select partition from (
-            select partition from pending where (select ok from legacy) order by random()
-          ) candidates
-          where pg_try_advisory_xact_lock(${PARTITION_LOCK_NAMESPACE}, partition)
-          limit ${partitionsPerBatch}
-        ), picked as (
-          select seq from ${outbox}
-          where published_at is null and topic = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])
-            and ${PARTITION_OF_ROW} = any(array(select partition from claimed))
-          order by seq limit ${batchSize}
-        )
-        update ${outbox} set published_at = now()
-        from picked
-        where ${outbox.seq} = picked.seq and ${outbox.publishedAt} is null
-        returning ${outbox.seq} as seq, ${outbox.id} as id, ${outbox.tenantId} as tenant_id,
-                  ${outbox.topic} as topic, ${outbox.type} as type, ${outbox.data} as data,
-                  ${outbox.occurredAt} as occurred_at,
-                  (select count(*) from pending) > (select count(*) from claimed) as unclaimed`);
-      if (marked.rows.length === 0) return { published: 0, more: false };
+      const legacy = await tx.execute<{ ok: boolean }>(
+        sql`select pg_try_advisory_xact_lock_shared(${LEGACY_RELAY_LOCK}) as ok`,
+      );
+      if (legacy.rows[0]?.ok !== true) return 0;
 
-      // RETURNING has no order; seq order is per-tenant commit order.
-      const rows = marked.rows
-        .map((row) => ({
-          seq: BigInt(row.seq),
-          message: toEventMessage({ ...row, tenantId: row.tenant_id, occurredAt: new Date(row.occurred_at) }),
-        }))
-        .sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
-      // A prefix in seq order within the byte limit (the first row always goes), so whatever is
-      // left for the next batch is younger, per tenant, than everything sent now. The rest is
-      // unmarked again; rare, since it takes a batch of large events.
+      // Partitions of the oldest unpublished rows: a bounded look, however long the backlog.
+      const pending = await tx.execute<{ partition: number }>(sql`
+        select distinct partition from (
+          select ${PARTITION_OF_ROW} as partition from ${outbox}
+          where ${outbox.publishedAt} is null and ${outbox.topic} = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])
+          order by ${outbox.seq} limit ${batchSize}
+        ) oldest`);
+      // Try-locks in random order (so relays spread over the partitions), as many as still wanted
+      // per round trip: usually one round trip, more only when other relays hold some.
+      const candidates = shuffled(pending.rows.map((row) => row.partition));
+      const claimed: number[] = [];
+      while (claimed.length < partitionsPerBatch && candidates.length > 0) {
+        const attempt = candidates.splice(0, partitionsPerBatch - claimed.length);
+        const locked = await tx.execute<{ partition: number }>(sql`
+          select partition from unnest(${sql.param(attempt)}::int[]) as partition
+          where pg_try_advisory_xact_lock(${PARTITION_LOCK_NAMESPACE}, partition)`);
+        claimed.push(...locked.rows.map((row) => row.partition));
+      }
+      if (claimed.length === 0) return 0;
+
+      const rows = await tx
+        .select({
+          seq: outbox.seq,
+          id: outbox.id,
+          tenantId: outbox.tenantId,
+          topic: outbox.topic,
+          type: outbox.type,
+          data: outbox.data,
+          occurredAt: outbox.occurredAt,
+        })
+        .from(outbox)
+        .where(
+          and(
+            isNull(outbox.publishedAt),
+            sql`${outbox.topic} = any(${sql.param(PUBLISHABLE_TOPICS)}::text[])`,
+            sql`${PARTITION_OF_ROW} = any(${sql.param(claimed)}::int[])`,
+          ),
+        )
+        .orderBy(asc(outbox.seq))
+        .limit(batchSize);
+      if (rows.length === 0) return 0;
+
+      // A prefix in seq order, so whatever is left for the next batch is younger, per tenant, than
+      // everything sent now.
+      const messages: EventMessage[] = [];
       let bytes = 0;
-      let cut = 0;
-      while (cut < rows.length) {
-        bytes += rows[cut]?.message.value?.length ?? 0;
-        if (cut > 0 && bytes > maxBatchBytes) break;
-        cut++;
+      for (const row of rows) {
+        const message = toEventMessage(row);
+        bytes += message.value?.length ?? 0;
+        if (messages.length > 0 && bytes > maxBatchBytes) break;
+        messages.push(message);
       }
-      const sent = rows.slice(0, cut);
-      const unsent = rows.slice(cut).map((row) => row.seq.toString());
-      if (unsent.length > 0) {
-        await tx
-          .update(outbox)
-          .set({ publishedAt: null })
-          .where(sql`${outbox.seq} = any(${sql.param(unsent)}::bigint[])`);
-      }
-      await producer.send({ messages: sent.map((row) => row.message) });
-      const more = marked.rows.length >= batchSize || unsent.length > 0 || marked.rows[0]?.unclaimed === true;
-      return { published: sent.length, more };
+      await producer.send({ messages });
+
+      const seqs = rows.slice(0, messages.length).map((row) => row.seq);
+      await tx
+        .update(outbox)
+        .set({ publishedAt: sql`now()` })
+        .where(sql`${outbox.seq} = any(${sql.param(seqs)}::bigint[])`);
+      return seqs.length;
     });
   }
 
@@ -263,14 +247,10 @@ export function createRelay(options: RelayOptions): Relay {
     for (const wake of [...sleepers]) wake();
   }
 
-  /**
-   * One new commit: one loop is enough to publish it (it wakes the rest if it finds a backlog).
-   * While a loop is draining, the commit is left to it (it goes again before it sleeps), so a
-   * stream of commits is published in batches by one loop instead of one transaction per commit.
-   */
+  /** One new commit: one sleeping loop is enough to publish it (it wakes the rest if it finds more). */
   function wakeOne(): void {
     const [wake] = sleepers;
-    if (draining === 0 && wake) wake();
+    if (wake) wake();
     else wakePending = true;
   }
 
@@ -300,19 +280,13 @@ export function createRelay(options: RelayOptions): Relay {
           strandedCheckedAt = Date.now();
           await reportStranded();
         }
-        draining += 1;
-        let batch: { published: number; more: boolean };
-        try {
-          batch = await drainBatch();
-        } finally {
-          draining -= 1;
-        }
-        published += batch.published;
+        const count = await drainOnce();
+        published += count;
         failures = 0;
-        // Rows left behind: go again at once and wake the other loops to share them. Without the
-        // doorbell, anything published means more may be waiting; with it, a commit after this
-        // batch's snapshot has rung (wakePending), so the loop may sleep.
-        if (batch.more || (batch.published > 0 && !stats.listening)) wakeAll();
+        // Anything published means other partitions, or more rows, may be waiting: go again at
+        // once (and wake the other loops), and wait only once a batch found nothing. Under a steady
+        // stream the loops so stay busy side by side; the doorbell matters once they sleep.
+        if (count > 0) wakeAll();
         else await sleep(index === 0 ? pollIntervalMs : Number.POSITIVE_INFINITY);
       } catch (error) {
         failures += 1;
