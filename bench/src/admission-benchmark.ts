@@ -6,8 +6,9 @@ import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchSigner } from "./bench-signer.
 import { formatComparison, type SideResult } from "./format-comparison.ts";
 import type { FullStackServerConfig } from "./full-stack-server.ts";
 import { postClusterCreate } from "./post-cluster-create.ts";
-import { runLoad, type LoadRequest } from "./run-load.ts";
+import { runInterleaved, runLoad, type LoadRequest } from "./run-load.ts";
 import { startServerProcess } from "./server-process.ts";
+import type { BenchmarkResult } from "./summary.ts";
 
 const REGION = "eu-central-1";
 // Orders of magnitude above what a run admits, so every request is a full admission (row locked,
@@ -63,7 +64,7 @@ function usageNote(side: Side, usage: AdmissionUsage): string {
   );
 }
 
-async function run({ options, environment, progress }: BenchContext): Promise<string> {
+async function run({ options, environment, progress }: BenchContext): Promise<BenchmarkResult> {
   const db = openAdmissionDb(benchEnv.systemDatabaseUrl);
   const seeded: TenantId[] = [];
   try {
@@ -107,20 +108,38 @@ async function run({ options, environment, progress }: BenchContext): Promise<st
     const server = await startServerProcess(new URL("./full-stack-server.ts", import.meta.url), config);
     const results: SideResult[] = [];
     try {
+      const streams = [];
       for (const side of sides) {
         const nextRequest = clusterCreates(side.name, await tokensOf(side.tenantIds));
         // One admission outside the measurement, so a broken path fails with its response body
         // instead of as a run of errors.
         await postClusterCreate(server.origin, nextRequest());
-        progress(`${side.name}: ${options.warmupSec} s warm-up, ${options.durationSec} s measured`);
-        const load = await runLoad({
-          origin: server.origin,
-          nextRequest,
-          connections: options.connections,
+        streams.push(nextRequest);
+      }
+      progress(
+        `hot, spread: ${options.warmupSec} s warm-up, ${options.durationSec} s measured each, in ${options.rounds} alternating rounds`,
+      );
+      const loads = await runInterleaved(
+        streams.map(
+          (nextRequest) =>
+            ({ warmupMs, durationMs }: { warmupMs: number; durationMs: number }) =>
+              runLoad({
+                origin: server.origin,
+                nextRequest,
+                connections: options.connections,
+                warmupMs,
+                durationMs,
+              }),
+        ),
+        {
+          rounds: options.rounds,
           warmupMs: options.warmupSec * 1000,
           durationMs: options.durationSec * 1000,
-        });
-        results.push({ name: side.name, description: side.description, load });
+        },
+      );
+      for (const [i, side] of sides.entries()) {
+        const load = loads[i];
+        if (load) results.push({ name: side.name, description: side.description, load });
       }
     } finally {
       await server.stop();
@@ -128,22 +147,22 @@ async function run({ options, environment, progress }: BenchContext): Promise<st
     const [hot, spread] = results;
     if (!hot || !spread) throw new Error("admission: a side produced no result");
 
-    const usageNotes = await Promise.all(
-      sides.map(async (side) => usageNote(side, await db.usage(side.tenantIds))),
-    );
+    const usages = await Promise.all(sides.map((side) => db.usage(side.tenantIds)));
+    const usageNotes = sides.map((side, i) => usageNote(side, usages[i] as AdmissionUsage));
 
-    return formatComparison({
+    const report = formatComparison({
       title: `clusters.create admission: one hot tenant vs. the same load spread over ${spreadIds.length} tenants`,
       settings:
-        `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side, ` +
+        `${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s measured per side ` +
+        `in ${options.rounds} alternating rounds, ` +
         `one API server process for both sides (pool ${options.poolSize}), tenant state cache ${options.tenantCacheMs} ms; ` +
         `${environment}; ${await db.postgresSettings()}`,
       sides: [hot, spread],
       notes: [
         "",
         `each request: POST ${PATH} with a new cluster name through Fastify + tRPC + jose EdDSA verify + ` +
-          "tenant state check + RLS transaction that locks the tenant's max_clusters row FOR UPDATE, " +
-          "raises it, and inserts the order, the cluster and 2 outbox rows",
+          "tenant state check + RLS transaction that inserts the cluster and the order, admits with one " +
+          "conditional UPDATE of the tenant's max_clusters row, and appends 2 outbox rows",
         "no workflow is started: a no-op workflow starter stands in for Temporal, so this measures admission, not provisioning",
         `max_clusters ${MAX_CLUSTERS} per tenant, so no request is refused; any non-2xx response counts as an error`,
         ...usageNotes,
@@ -151,6 +170,30 @@ async function run({ options, environment, progress }: BenchContext): Promise<st
         ...errorNotes(spread),
       ],
     });
+    // Both sides must have admitted every request, each exactly once: otherwise they did not do
+    // the same work and the ratio compares nothing.
+    const inconsistent = usages.some((u) => u.used !== u.clusters || u.clusters !== u.orders);
+    if (inconsistent || hot.load.errors > 0 || spread.load.errors > 0) {
+      throw new Error(`admission: errors or inconsistent usage:\n${report}`);
+    }
+    return {
+      report,
+      summary: [
+        {
+          benchmark: "admission",
+          metric: "throughput hot/spread",
+          value: hot.load.requestsPerSec / spread.load.requestsPerSec,
+          target: { min: 0.8 },
+          p99Ms: { first: hot.load.p99Ms, second: spread.load.p99Ms },
+        },
+        {
+          benchmark: "admission",
+          metric: "p99 hot/spread",
+          value: hot.load.p99Ms / spread.load.p99Ms,
+          target: { max: 1.5 },
+        },
+      ],
+    };
   } finally {
     if (seeded.length > 0) {
       const removed = await db.removeTenants(seeded);

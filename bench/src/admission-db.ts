@@ -7,6 +7,10 @@ export interface AdmissionUsage {
   used: number;
   clusters: number;
   orders: number;
+  /** Orders whose workflow start is not marked (still owed to the order starter). */
+  unstarted: number;
+  /** The workflow ids of the orders. */
+  workflowIds: string[];
 }
 
 /** What the admission benchmark does with the system role, outside the measurement. */
@@ -40,17 +44,31 @@ export function openAdmissionDb(systemDatabaseUrl: string): AdmissionDb {
     },
 
     async usage(tenantIds) {
-      const { rows } = await system.pool.query<{ used: string; clusters: string; orders: string }>(
+      const { rows } = await system.pool.query<{
+        used: string;
+        clusters: string;
+        orders: string;
+        unstarted: string;
+        workflow_ids: string[];
+      }>(
         `select
            (select coalesce(sum(used), 0) from tenant_quotas
              where quota = 'max_clusters' and tenant_id = any($1)) as used,
            (select count(*) from clusters where tenant_id = any($1)) as clusters,
-           (select count(*) from orders where tenant_id = any($1)) as orders`,
+           (select count(*) from orders where tenant_id = any($1)) as orders,
+           (select count(*) from orders where tenant_id = any($1) and workflow_started_at is null) as unstarted,
+           (select coalesce(array_agg(workflow_id), '{}') from orders where tenant_id = any($1)) as workflow_ids`,
         [ids(tenantIds)],
       );
       const row = rows[0];
       if (!row) throw new Error("usage query returned no row");
-      return { used: Number(row.used), clusters: Number(row.clusters), orders: Number(row.orders) };
+      return {
+        used: Number(row.used),
+        clusters: Number(row.clusters),
+        orders: Number(row.orders),
+        unstarted: Number(row.unstarted),
+        workflowIds: row.workflow_ids,
+      };
     },
 
     async removeTenants(tenantIds) {

@@ -16,4 +16,10 @@ export const benchEnv = {
   get ownerDatabaseUrl() {
     return required("DATABASE_OWNER_URL");
   },
+  get temporalAddress() {
+    return required("TEMPORAL_ADDRESS");
+  },
+  get temporalNamespace() {
+    return process.env["TEMPORAL_NAMESPACE"] || "default";
+  },
 };

@@ -1,10 +1,12 @@
 import type { AddressInfo } from "node:net";
 import type { JWK } from "jose";
 import { pino } from "pino";
-import { createJwtVerifier } from "@platforma/api";
+import { Client, Connection } from "@temporalio/client";
+import { createJwtVerifier, type TokenVerifier } from "@platforma/api";
+import { TENANT_ADMIN_SCOPES, type TenantId } from "@platforma/contracts";
 import { buildServer } from "@platforma/api-app/server";
 import { createDb, createSystemDb } from "@platforma/db";
-import { createTenantAccessReader } from "@platforma/domain";
+import { createTenantAccessReader, createWorkflowStarter } from "@platforma/domain";
 import { noLifecycle } from "./no-lifecycle.ts";
 import { noWorkflowStarter } from "./no-workflow-starter.ts";
 import { serveInChild } from "./serve-in-child.ts";
@@ -17,6 +19,26 @@ export interface FullStackServerConfig {
   audience: string;
   jwks: { keys: JWK[] };
   tenantCacheMs: number;
+  /**
+   * Who the caller is: `jwt` verifies the bearer token with jose, as the API does (`jwtCache`:
+   * with its verified-token cache, the default); `stub` skips verification and answers every
+   * request with one tenant admin of `stubTenantId`, the baseline of the identity benchmark.
+   */
+  identity?: { kind: "jwt"; jwtCache: boolean } | { kind: "stub"; stubTenantId: string };
+  /** Start order workflows on this Temporal task queue (nothing polls it); default: start nothing. */
+  temporal?: { address: string; namespace: string; taskQueue: string };
+}
+
+/** Any bearer token is the bench signer's tenant admin: what the API does minus verifying who it is. */
+function stubVerifier(tenantId: string): TokenVerifier {
+  const principal = {
+    userId: "usr_bench",
+    tenantId: tenantId as TenantId,
+    roles: ["admin"],
+    scopes: [...TENANT_ADMIN_SCOPES],
+    via: "jwt" as const,
+  };
+  return { verify: () => Promise.resolve(principal) };
 }
 
 /** The real API (Fastify + tRPC + jose + tenant state + RLS) composed as apps/api/src/main.ts does. */
@@ -32,17 +54,32 @@ serveInChild<FullStackServerConfig>(async (config) => {
     max: 5,
     applicationName: "platforma-bench-full",
   });
+  const identity = config.identity ?? { kind: "jwt", jwtCache: true };
+  const verifier: TokenVerifier =
+    identity.kind === "jwt"
+      ? createJwtVerifier({
+          issuer: config.issuer,
+          audience: config.audience,
+          keys: { jwks: config.jwks },
+          ...(identity.jwtCache ? {} : { cache: false }),
+        })
+      : stubVerifier(identity.stubTenantId);
+  const connection = config.temporal
+    ? await Connection.connect({ address: config.temporal.address })
+    : undefined;
+  const workflows =
+    connection && config.temporal
+      ? createWorkflowStarter(new Client({ connection, namespace: config.temporal.namespace }), {
+          taskQueue: config.temporal.taskQueue,
+        })
+      : noWorkflowStarter;
   const server = await buildServer({
     deps: {
       db: app.db,
       systemDb: system.db,
-      workflows: noWorkflowStarter,
+      workflows,
       lifecycle: noLifecycle,
-      verifier: createJwtVerifier({
-        issuer: config.issuer,
-        audience: config.audience,
-        keys: { jwks: config.jwks },
-      }),
+      verifier,
       tenantAccess: createTenantAccessReader(system.db, { ttlMs: config.tenantCacheMs }),
       // The API's own logger at its default level: per-request child loggers are part of the cost,
       // and a successful request writes no line, so nothing reaches the sink during the run.
@@ -54,7 +91,7 @@ serveInChild<FullStackServerConfig>(async (config) => {
     port: (server.server.address() as AddressInfo).port,
     async close() {
       await server.close();
-      await Promise.all([app.close(), system.close()]);
+      await Promise.all([app.close(), system.close(), connection?.close()]);
     },
   };
 });

@@ -2,7 +2,13 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { TOPICS, newId, type TenantId } from "@platforma/contracts";
 import { outbox, type SystemDb } from "@platforma/db";
-import { appendEvent, createEventConsumer, createRelay } from "@platforma/events";
+import {
+  appendEvent,
+  createEventConsumer,
+  createEventProducer,
+  createRelay,
+  type EventProducer,
+} from "@platforma/events";
 import { startGroupAtEnd } from "@platforma/events/testing";
 
 export interface LatencyResult {
@@ -12,6 +18,8 @@ export interface LatencyResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Commit to the broker's acks of the relay's send: where the relay's share of the time ends. */
+  acked: { p50Ms: number; p99Ms: number };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -21,7 +29,8 @@ const percentile = (sorted: number[], p: number) =>
 
 /**
  * Commit-to-consumer latency at a steady rate: one event per transaction (appendEvent, as the use
- * cases do), committed on a fixed schedule; the relay polls and publishes; a typed consumer in the
+ * cases do), committed on a fixed schedule; the relay, woken by each commit's notification (and
+ * polling as its safety net), publishes; a typed consumer in the
  * same process records when each event reaches its handler. Latency = handler time - commit time,
  * both from this process's monotonic clock.
  */
@@ -32,6 +41,8 @@ export async function measureLatency(opts: {
   rate: number;
   durationSec: number;
   pollMs: number;
+  /** The relay's LISTEN connection, as apps/relay runs it. */
+  listenUrl: string;
 }): Promise<LatencyResult> {
   const { db, brokers, tenants, rate, durationSec } = opts;
   await db.delete(outbox);
@@ -47,8 +58,31 @@ export async function measureLatency(opts: {
       receivedAt.set(event.id, performance.now());
     },
   });
-  const relay = createRelay({ db, brokers, pollIntervalMs: opts.pollMs });
+  const ackedAt = new Map<string, number>();
+  const producer = createEventProducer({ brokers, clientId: "bench-latency-relay" });
+  // The relay's own producer, noting when each message's acks came back.
+  const timedProducer: Pick<EventProducer, "send" | "close"> = {
+    send: async (request) => {
+      const result = await producer.send(request);
+      const now = performance.now();
+      for (const message of request.messages) {
+        const id = (message.headers as Record<string, string> | undefined)?.["ce_id"];
+        if (id !== undefined) ackedAt.set(id, now);
+      }
+      return result;
+    },
+    close: () => producer.close(),
+  };
+  const relay = createRelay({
+    db,
+    producer: timedProducer,
+    pollIntervalMs: opts.pollMs,
+    listenUrl: opts.listenUrl,
+  });
   relay.start();
+  const listenDeadline = performance.now() + 10_000;
+  while (!relay.stats.listening && performance.now() < listenDeadline) await delay(10);
+  if (!relay.stats.listening) throw new Error("relay latency: the relay's LISTEN connection did not come up");
   try {
     const total = Math.round(rate * durationSec);
     const started = performance.now();
@@ -78,7 +112,12 @@ export async function measureLatency(opts: {
       .map(([id, at]) => (receivedAt.get(id) ?? Number.NaN) - at)
       .filter((ms) => Number.isFinite(ms))
       .sort((a, b) => a - b);
+    const acked = [...committedAt]
+      .map(([id, at]) => (ackedAt.get(id) ?? Number.NaN) - at)
+      .filter((ms) => Number.isFinite(ms))
+      .sort((a, b) => a - b);
     return {
+      acked: { p50Ms: percentile(acked, 50), p99Ms: percentile(acked, 99) },
       committed: committedAt.size,
       received: latencies.length,
       achievedRate,
@@ -88,6 +127,6 @@ export async function measureLatency(opts: {
     };
   } finally {
     await relay.stop();
-    await consumer.close();
+    await Promise.all([producer.close(), consumer.close()]);
   }
 }

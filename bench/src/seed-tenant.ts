@@ -1,6 +1,8 @@
 import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb } from "@platforma/db";
 import { createCluster, createTenant } from "@platforma/domain";
+import { openAdmissionDb } from "./admission-db.ts";
+import { benchEnv } from "./bench-env.ts";
 import { noWorkflowStarter } from "./no-workflow-starter.ts";
 
 export interface SeedOptions {
@@ -35,5 +37,18 @@ export async function seedTenant(opts: SeedOptions): Promise<TenantId> {
     return tenant.id;
   } finally {
     await Promise.all([app.close(), system.close()]);
+  }
+}
+
+/**
+ * Removes a seeded tenant and every row it holds, outbox included: no relay drains a benchmark
+ * database, and its unpublished rows would otherwise wait for the next relay (or test) that does.
+ */
+export async function removeSeededTenant(tenantId: TenantId): Promise<void> {
+  const db = openAdmissionDb(benchEnv.systemDatabaseUrl);
+  try {
+    await db.removeTenants([tenantId]);
+  } finally {
+    await db.close();
   }
 }

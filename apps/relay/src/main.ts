@@ -41,6 +41,8 @@ const relay = createRelay({
   partitionsPerBatch: env.RELAY_PARTITIONS_PER_BATCH,
   concurrency: env.RELAY_CONCURRENCY,
   pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+  // Woken on commit through LISTEN; the poll interval only bounds the delay while that is down.
+  listenUrl: env.DATABASE_SYSTEM_URL,
 });
 relay.start();
 

@@ -4,3 +4,4 @@ export * from "./migrate.ts";
 export * from "./multi-host.ts";
 export * from "./tenant-tables.ts";
 export * from "./schema/index.ts";
+export * from "./query-text.ts";

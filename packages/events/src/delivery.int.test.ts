@@ -366,6 +366,25 @@ describe("outbox relay on a dedicated broker", () => {
     }
   }, 30_000);
 
+  it("keeps a batch within its byte limit: the oldest row goes, the rest stays unpublished for the next batch", async () => {
+    await resetOutbox();
+    const [tenantId] = tenants(1);
+    if (!tenantId) throw new Error("no tenant");
+    await commitEvents(tenantId, 3);
+    const producer = createEventProducer({ brokers: broker.brokers });
+    // Any two messages are over one byte: every batch is its oldest row alone.
+    const small = createRelay({ db, producer, maxBatchBytes: 1 });
+    try {
+      expect(await small.drainOnce()).toBe(1);
+      expect(await unpublished(), "the rows cut from the batch are left unpublished").toBe(2);
+      while ((await unpublished()) > 0) expect(await small.drainOnce()).toBe(1);
+    } finally {
+      await producer.close();
+    }
+    const after = await readTopicsToEnd(broker.brokers, [TOPICS.orders]);
+    expect(expectDelivered(after, await expectedOrder())).toEqual([]);
+  }, 60_000);
+
   it("lets several relays share the outbox while each tenant's events stay in order", async () => {
     await resetOutbox();
     const topics = [TOPICS.orders];

@@ -8,3 +8,4 @@ export * from "./parse-event-message.ts";
 export * from "./recent-ids.ts";
 export * from "./event-consumer.ts";
 export * from "./prune-outbox.ts";
+export * from "./outbox-listener.ts";

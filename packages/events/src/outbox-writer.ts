@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { EVENT_CATALOGUE, newId, type EventData, type EventType, type TenantId } from "@platforma/contracts";
 import { outbox, type Tx } from "@platforma/db";
+import { OUTBOX_CHANNEL } from "./outbox-listener.ts";
 
 export interface AppendedEvent {
   id: string;
@@ -29,7 +30,8 @@ const APPEND_LOCK_NAMESPACE = sql`hashtext('platforma.outbox.append')`;
  * Because the lock is held to the end of the transaction, call this after the transaction's other
  * row locks are taken (every use case does: it announces a change it already made), so the lock
  * order is always "rows, then the tenant's append lock" and two use cases cannot deadlock on it.
- * This is the only writer of the outbox.
+ * This is the only writer of the outbox. It also notifies `OUTBOX_CHANNEL`, which wakes listening
+ * relays on commit (see outbox-listener.ts).
  */
 export async function appendEvent<T extends EventType>(
   tx: Tx,
@@ -37,10 +39,41 @@ export async function appendEvent<T extends EventType>(
   type: T,
   data: EventData<T>,
 ): Promise<AppendedEvent> {
-  const entry = EVENT_CATALOGUE[type];
-  const parsed = entry.data.parse(data);
-  const id = newId("event");
-  await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}, hashtext(${tenantId}))`);
-  await tx.insert(outbox).values({ id, tenantId, topic: entry.topic, type, data: parsed });
-  return { id, type };
+  const [appended] = await appendEvents(tx, tenantId, [{ type, data } as PendingEvent]);
+  if (!appended) throw new Error("appendEvents returned no event");
+  return appended;
+}
+
+/** An event not yet appended: a type of the catalogue and its data. */
+export type PendingEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+
+/**
+ * `appendEvent` for several events of one tenant at once, in the given order (their `seq` order):
+ * one lock and one insert, so a transaction that announces several changes holds the tenant's
+ * append lock for as short a time as one that announces one.
+ */
+export async function appendEvents(
+  tx: Tx,
+  tenantId: TenantId,
+  events: readonly PendingEvent[],
+): Promise<AppendedEvent[]> {
+  if (events.length === 0) return [];
+  const rows = events.map(({ type, data }) => {
+    const entry = EVENT_CATALOGUE[type];
+    return {
+      id: newId("event"),
+      tenantId,
+      topic: entry.topic,
+      type,
+      data: entry.data.parse(data) as unknown,
+    };
+  });
+  // The notification rides on the lock's round trip; Postgres sends it only if this transaction
+  // commits, so relays wake as soon as the row is visible instead of at their next poll.
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}, hashtext(${tenantId})), pg_notify(${OUTBOX_CHANNEL}, '')`,
+  );
+  // One multi-row insert draws `seq` in the order of its rows.
+  await tx.insert(outbox).values(rows);
+  return rows.map((row) => ({ id: row.id, type: row.type }));
 }

@@ -2,6 +2,7 @@ import { and, asc, count, isNull, notInArray, sql } from "drizzle-orm";
 import { TOPICS } from "@platforma/contracts";
 import { outbox, type SystemDb } from "@platforma/db";
 import { backoffDelay } from "./backoff.ts";
+import { createOutboxListener } from "./outbox-listener.ts";
 import { silentLogger, type Logger } from "./logger.ts";
 import { createEventProducer, toEventMessage, type EventMessage, type EventProducer } from "./producer.ts";
 
@@ -32,14 +33,29 @@ export type RelayOptions = {
    * producer's own retries), while a long ceiling delays every event after an outage by as much.
    */
   maxBackoffMs?: number;
+  /**
+   * A Postgres URL for a dedicated LISTEN connection: `appendEvent` notifies on commit, so an idle
+   * relay publishes at once instead of at its next poll. Polling goes on regardless (the safety
+   * net while the connection is down, and for rows written by anything else); without it the
+   * relay only polls.
+   */
+  listenUrl?: string;
 } & (
   | { /** Owned by the caller: `stop()` leaves it open. */ producer: Pick<EventProducer, "send" | "close"> }
   | { /** The relay creates its producer and closes it on `stop()`. */ brokers: readonly string[] }
 );
 
-export interface Relay {
+export interface RelayStats {
   /** Rows published by this relay so far. */
-  readonly stats: Readonly<{ published: number }>;
+  published: number;
+  /** Commit notifications received (0 without `listenUrl`). */
+  notifications: number;
+  /** Whether the LISTEN connection is up right now (false without `listenUrl`). */
+  listening: boolean;
+}
+
+export interface Relay {
+  readonly stats: Readonly<RelayStats>;
   /** Polls until `stop()`; a failed batch is logged and retried with exponential backoff. */
   start(): void;
   /** Finishes the batch in flight, then stops polling. Final: a stopped relay cannot be started again. */
@@ -109,6 +125,7 @@ export function createRelay(options: RelayOptions): Relay {
     concurrency = 4,
     pollIntervalMs = 200,
     maxBackoffMs = 1000,
+    listenUrl,
   } = options;
   const producer =
     "producer" in options ? options.producer : createEventProducer({ brokers: options.brokers });
@@ -118,7 +135,24 @@ export function createRelay(options: RelayOptions): Relay {
   let stopped = false;
   let loops: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
-  const stats = { published: 0 };
+  // A wake-up that found every loop busy: the next loop to go to sleep goes again at once instead,
+  // since its batch may have read its snapshot just before the notified commit.
+  let wakePending = false;
+  let published = 0;
+  const listener = listenUrl
+    ? createOutboxListener({ url: listenUrl, logger, onWake: () => wakeOne() })
+    : undefined;
+  const stats: Readonly<RelayStats> = {
+    get published() {
+      return published;
+    },
+    get notifications() {
+      return listener?.notifications ?? 0;
+    },
+    get listening() {
+      return listener?.listening ?? false;
+    },
+  };
 
   async function drainOnce(): Promise<number> {
     return db.transaction(async (tx) => {
@@ -194,6 +228,10 @@ export function createRelay(options: RelayOptions): Relay {
   function sleep(ms: number): Promise<void> {
     // A loop finishing its batch after stop() must not go to sleep with nobody left to wake it.
     if (!running) return Promise.resolve();
+    if (wakePending) {
+      wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
       function done() {
@@ -207,6 +245,13 @@ export function createRelay(options: RelayOptions): Relay {
 
   function wakeAll(): void {
     for (const wake of [...sleepers]) wake();
+  }
+
+  /** One new commit: one sleeping loop is enough to publish it (it wakes the rest if it finds more). */
+  function wakeOne(): void {
+    const [wake] = sleepers;
+    if (wake) wake();
+    else wakePending = true;
   }
 
   async function reportStranded(): Promise<void> {
@@ -235,12 +280,13 @@ export function createRelay(options: RelayOptions): Relay {
           strandedCheckedAt = Date.now();
           await reportStranded();
         }
-        const published = await drainOnce();
-        stats.published += published;
+        const count = await drainOnce();
+        published += count;
         failures = 0;
         // Anything published means other partitions, or more rows, may be waiting: go again at
-        // once (and wake the other loops), and wait only once a batch found nothing.
-        if (published > 0) wakeAll();
+        // once (and wake the other loops), and wait only once a batch found nothing. Under a steady
+        // stream the loops so stay busy side by side; the doorbell matters once they sleep.
+        if (count > 0) wakeAll();
         else await sleep(index === 0 ? pollIntervalMs : Number.POSITIVE_INFINITY);
       } catch (error) {
         failures += 1;
@@ -259,7 +305,11 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopped) throw new Error("outbox relay was stopped; create a new one");
       if (running) return;
       running = true;
-      logger.info({ batchSize, pollIntervalMs, partitionsPerBatch, concurrency }, "outbox relay started");
+      listener?.start();
+      logger.info(
+        { batchSize, pollIntervalMs, partitionsPerBatch, concurrency, listening: listener !== undefined },
+        "outbox relay started",
+      );
       loops = Array.from({ length: concurrency }, (_, index) => run(index));
     },
     async stop() {
@@ -267,7 +317,7 @@ export function createRelay(options: RelayOptions): Relay {
       stopped = true;
       running = false;
       wakeAll();
-      await Promise.all(loops);
+      await Promise.all([...loops, listener?.close()]);
       loops = [];
       if (ownsProducer) await producer.close();
       logger.info({}, "outbox relay stopped");

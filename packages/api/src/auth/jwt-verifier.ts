@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DomainError, idSchema, isScope, type Scope } from "@platforma/contracts";
 import type { Principal, TokenVerifier } from "./principal.ts";
 import { text } from "../text-schema.ts";
+import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from "./verified-token-cache.ts";
 
 /** Asymmetric algorithms only: `none` and HMAC (key-confusion) are never accepted. */
 export const ALLOWED_JWT_ALGORITHMS = ["EdDSA", "ES256", "RS256"];
@@ -19,6 +20,11 @@ export interface JwtVerifierOptions {
    * does not type its access tokens.
    */
   requireAccessTokenType?: boolean;
+  /**
+   * Remember verified tokens (by their bytes, until `exp`) so a client repeating its token skips
+   * the signature check; `false` verifies every request in full. Default on.
+   */
+  cache?: VerifiedTokenCacheOptions | false;
 }
 
 const claimsSchema = z.object({
@@ -49,8 +55,11 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     "jwksUrl" in opts.keys
       ? createRemoteJWKSet(new URL(opts.keys.jwksUrl))
       : createLocalJWKSet(opts.keys.jwks);
+  const cache = opts.cache === false ? undefined : createVerifiedTokenCache(opts.cache);
   return {
     async verify(token) {
+      const cached = cache?.get(token);
+      if (cached) return cached;
       let payload: unknown;
       try {
         ({ payload } = await jwtVerify(token, keySet, {
@@ -85,6 +94,15 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
         scopes,
         via: "jwt",
       };
+      // `exp` is a required claim, checked by jwtVerify above.
+      if (
+        typeof payload === "object" &&
+        payload !== null &&
+        "exp" in payload &&
+        typeof payload.exp === "number"
+      ) {
+        cache?.set(token, principal, payload.exp * 1000);
+      }
       return principal;
     },
   };

@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { DomainError, newId, WORKFLOW_NAMES, type TenantId } from "@platforma/contracts";
 import { clusters, type AppDb, type DedicatedSpec, type Placement } from "@platforma/db";
-import { appendEvent } from "@platforma/events";
 import { placeOrder } from "../orders/place-order.ts";
 import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
@@ -55,7 +54,7 @@ export async function createCluster(
     // Dedicated storage is the tenant's storage: it counts against max_storage_tb like a pool.
     reserve: { max_clusters: 1, ...(dedicated ? { max_storage_tb: dedicated.storage.sizeTb } : {}) },
     conflicts: { clusters_tenant_id_name_uq: `a cluster named ${input.name} already exists` },
-    async write(tx, orderId) {
+    async write(tx, orderId, announce) {
       const [row] = await tx
         .insert(clusters)
         .values({
@@ -68,7 +67,7 @@ export async function createCluster(
         })
         .returning();
       if (!row) throw new Error("cluster insert returned no row");
-      await appendEvent(tx, tenantId, "cluster.requested.v1", { clusterId: row.id, orderId, ...request });
+      announce({ type: "cluster.requested.v1", data: { clusterId: row.id, orderId, ...request } });
       return row;
     },
     workflow(orderId, row) {

@@ -64,7 +64,7 @@ export async function deleteCluster(
     idempotencyKey: `delete:${clusterId}`,
     request: { clusterId },
     reserve: {},
-    async write(tx, orderId) {
+    async write(tx, orderId, announce) {
       const [row] = await tx.select().from(clusters).where(eq(clusters.id, clusterId)).for("update");
       if (!row || row.state !== "ready") {
         throw new DomainError("conflict", `cluster ${clusterId} cannot be deleted now`, {
@@ -86,7 +86,7 @@ export async function deleteCluster(
         .update(clusters)
         .set({ state: "deleting", updatedAt: new Date() })
         .where(eq(clusters.id, clusterId));
-      await appendEvent(tx, tenantId, "cluster.deletion_requested.v1", { clusterId, orderId });
+      announce({ type: "cluster.deletion_requested.v1", data: { clusterId, orderId } });
       return row;
     },
     workflow: (orderId, row) => ({

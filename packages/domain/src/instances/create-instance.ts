@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { newId, WORKFLOW_NAMES, type ClusterId, type TenantId } from "@platforma/contracts";
 import { instances, withTenant } from "@platforma/db";
-import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { placeOrder } from "../orders/place-order.ts";
 import { startCommittedOrder } from "../orders/start-order.ts";
@@ -39,19 +38,22 @@ export async function createInstance(
     conflicts: {
       instances_tenant_id_cluster_id_name_uq: `an instance named ${input.name} already exists in this cluster`,
     },
-    async write(tx, orderId) {
+    async write(tx, orderId, announce) {
       await requireReadyCluster(tx, input.clusterId);
       const [row] = await tx
         .insert(instances)
         .values({ id: newId("instance"), tenantId, orderId, ...request })
         .returning();
       if (!row) throw new Error("instance insert returned no row");
-      await appendEvent(tx, tenantId, "instance.requested.v1", {
-        instanceId: row.id,
-        clusterId: row.clusterId,
-        orderId,
-        cpuCores: row.cpuCores,
-        memoryGb: row.memoryGb,
+      announce({
+        type: "instance.requested.v1",
+        data: {
+          instanceId: row.id,
+          clusterId: row.clusterId,
+          orderId,
+          cpuCores: row.cpuCores,
+          memoryGb: row.memoryGb,
+        },
       });
       return row;
     },

@@ -1,7 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { DomainError, WORKFLOW_NAMES, type NetworkId, type TenantId } from "@platforma/contracts";
 import { networks, withTenant, type AppDb, type FirewallRule } from "@platforma/db";
-import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { placeOrder } from "../orders/place-order.ts";
 import { startCommittedOrder } from "../orders/start-order.ts";
@@ -22,7 +21,7 @@ export async function updateFirewallRules(
     idempotencyKey: input.idempotencyKey,
     request: { networkId: input.networkId, rules: input.rules.length },
     reserve: {},
-    async write(tx) {
+    async write(tx, _orderId, announce) {
       const [current] = await tx
         .select()
         .from(networks)
@@ -45,10 +44,13 @@ export async function updateFirewallRules(
         .where(eq(networks.id, input.networkId))
         .returning();
       if (!row) throw new Error("network update returned no row");
-      await appendEvent(tx, tenantId, "network.rules_updated.v1", {
-        networkId: row.id,
-        version: row.rulesVersion,
-        rules: input.rules.length,
+      announce({
+        type: "network.rules_updated.v1",
+        data: {
+          networkId: row.id,
+          version: row.rulesVersion,
+          rules: input.rules.length,
+        },
       });
       return row;
     },

@@ -9,7 +9,7 @@ import {
   type TenantId,
 } from "@platforma/contracts";
 import { orders, withTenant, type AppDb, type TenantTx } from "@platforma/db";
-import { appendEvent } from "@platforma/events";
+import { appendEvents, type PendingEvent } from "@platforma/events";
 import { retryingDeadlocks } from "../retrying-deadlocks.ts";
 import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
 import { admitQuota } from "../quotas/admit-quota.ts";
@@ -26,8 +26,11 @@ export interface OrderSpec<R> {
   request: Record<string, unknown>;
   /** Quota the order takes at admission (given back if it fails). */
   reserve: QuotaRequest;
-  /** Writes the order's resource rows and their events, inside the order's transaction. */
-  write(tx: TenantTx, orderId: OrderId): Promise<R>;
+  /**
+   * Writes the order's resource rows inside the order's transaction, and `announce`s their events,
+   * which are appended after `order.placed` at the end of the transaction.
+   */
+  write(tx: TenantTx, orderId: OrderId, announce: (event: PendingEvent) => void): Promise<R>;
   /** The workflow the order runs, committed with it (its start is owed until Temporal took it). */
   workflow(orderId: OrderId, resource: R): OrderWorkflow;
   /** Finds what `write` wrote for an existing order (idempotent retries). */
@@ -67,17 +70,14 @@ export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSp
     withTenant(db, tenantId, async (tx) => {
       const existing = await findByKey(tx, spec);
       if (existing) return existing;
-      await admitQuota(tx, tenantId, spec.reserve);
+      // Rows first, then the tenant-wide locks: the quota rows (admission) and the append lock
+      // (events) serialise every order of the tenant until commit, so they come last and the
+      // section a hot tenant's orders queue through is one UPDATE, one lock and one insert.
+      // This is also the lock order of every other writer: resource rows, then the append lock.
       const orderId = newId("order");
       const workflowId = workflowIds.order(orderId);
-      // `order.placed` first: consumers see the order before what it asks for.
-      await appendEvent(tx, tenantId, "order.placed.v1", {
-        orderId,
-        workflowId,
-        kind: spec.kind,
-        request: spec.request,
-      });
-      const resource = await spec.write(tx, orderId);
+      const announced: PendingEvent[] = [];
+      const resource = await spec.write(tx, orderId, (event) => void announced.push(event));
       const workflow = spec.workflow(orderId, resource);
       const [order] = await tx
         .insert(orders)
@@ -93,15 +93,19 @@ export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSp
           workflowInput: { ...workflow.input },
         })
         .returning();
+      await admitQuota(tx, tenantId, spec.reserve);
+      // `order.placed` first: consumers see the order before what it asks for.
+      await appendEvents(tx, tenantId, [
+        { type: "order.placed.v1", data: { orderId, workflowId, kind: spec.kind, request: spec.request } },
+        ...announced,
+      ]);
       if (!order) throw new Error("order insert returned no row");
       return { order, resource };
     });
 
   try {
-    // `order.placed` takes the tenant's append lock before `spec.write` locks resource rows (a
-    // cluster being deleted, …), the reverse of the workflows' progress updates (rows, then the
-    // append lock). The rare deadlock between the two is broken by Postgres aborting one side; when
-    // it is this one, it runs again.
+    // Deadlocks are not expected (resource rows, quota rows, then the append lock, as the workflows'
+    // progress updates do), but one broken by Postgres aborting this side simply runs again.
     return await recordingQuotaRejections(db, tenantId, spec.kind, () => retryingDeadlocks(attempt));
   } catch (err) {
     const guard = tenantGuardError(err);

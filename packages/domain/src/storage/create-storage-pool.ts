@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { newId, WORKFLOW_NAMES, type ClusterId, type TenantId } from "@platforma/contracts";
 import { storagePools, withTenant, type StorageBackend } from "@platforma/db";
-import { appendEvent } from "@platforma/events";
 import type { OrderDeps } from "../clusters/create-cluster.ts";
 import { placeOrder } from "../orders/place-order.ts";
 import { startCommittedOrder } from "../orders/start-order.ts";
@@ -38,19 +37,22 @@ export async function createStoragePool(
     conflicts: {
       storage_pools_tenant_id_cluster_id_name_uq: `a storage pool named ${input.name} already exists in this cluster`,
     },
-    async write(tx, orderId) {
+    async write(tx, orderId, announce) {
       await requireReadyCluster(tx, input.clusterId);
       const [row] = await tx
         .insert(storagePools)
         .values({ id: newId("storagePool"), tenantId, orderId, ...request })
         .returning();
       if (!row) throw new Error("storage pool insert returned no row");
-      await appendEvent(tx, tenantId, "storage_pool.requested.v1", {
-        storagePoolId: row.id,
-        clusterId: row.clusterId,
-        orderId,
-        backend: row.backend,
-        sizeTb: row.sizeTb,
+      announce({
+        type: "storage_pool.requested.v1",
+        data: {
+          storagePoolId: row.id,
+          clusterId: row.clusterId,
+          orderId,
+          backend: row.backend,
+          sizeTb: row.sizeTb,
+        },
       });
       return row;
     },
