@@ -17,6 +17,7 @@ import { createPlatformaClient, type PlatformaClient } from "@platforma/client";
 import type { TenantId } from "@platforma/contracts";
 import { createDb, createSystemDb, type AppDb, type DbHandle, type SystemDb } from "@platforma/db";
 import {
+  createOrderBacklog,
   createOrderStarter,
   createRequestLimiter,
   createTenantAccessReader,
@@ -56,6 +57,10 @@ export interface StackOptions {
    * tenant's bucket; the default is high enough that only a tenant given its own rate is limited.
    */
   requestRate?: RequestRate;
+  /** Orders one tenant may have open at once (default: no cap). */
+  maxOrdersInFlight?: number;
+  /** Back-pressure: open orders across tenants past which orders are refused (default: none). */
+  backlogBound?: number;
   /** Open event streams per tenant and per credential (default: the API's). */
   eventStreams?: StreamLimits;
   poolSize?: number;
@@ -213,6 +218,17 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     logger,
     eventPollIntervalMs: 50,
     ...(opts.eventStreams ? { streamSlots: createStreamSlots(opts.eventStreams) } : {}),
+    ...(opts.maxOrdersInFlight !== undefined ? { maxOrdersInFlight: opts.maxOrdersInFlight } : {}),
+    ...(opts.backlogBound !== undefined
+      ? // Only this stack's tenants: other test files place orders in the same database meanwhile.
+        {
+          backlog: createOrderBacklog(system.db, {
+            bound: opts.backlogBound,
+            refreshMs: 0,
+            tenants: () => ownTenants,
+          }),
+        }
+      : {}),
     requests: {
       limiter: createRequestLimiter(system.db),
       defaultRate: opts.requestRate ?? { perSecond: 10_000, burst: 10_000 },

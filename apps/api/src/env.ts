@@ -47,6 +47,10 @@ const envSchema = z
     // unless the operator set the tenant's own (`tenants.updateRequestRate`). 0 turns limiting off.
     RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(100),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    // Orders one tenant may have open (pending or provisioning) at once, and open orders across
+    // every tenant past which new orders are refused `overloaded` (back-pressure). 0 turns either off.
+    MAX_ORDERS_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000_000).default(200),
+    ORDER_BACKLOG_BOUND: z.coerce.number().int().min(0).max(10_000_000).default(2000),
     // Open event streams (events.subscribe) per tenant and per credential, in each API process.
     EVENTS_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(100),
     EVENTS_STREAMS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(100_000).default(20),

@@ -11,6 +11,7 @@ import {
 import { installGracefulShutdown } from "@platforma/config";
 import { createDb, createSystemDb } from "@platforma/db";
 import {
+  createOrderBacklog,
   createOrderStarter,
   createRequestLimiter,
   createTenantAccessReader,
@@ -72,6 +73,10 @@ const server = await buildServer({
     tenantAccess: createTenantAccessReader(system.db, { ttlMs: env.TENANT_STATE_CACHE_MS }),
     logger,
     eventPollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
+    ...(env.MAX_ORDERS_IN_FLIGHT > 0 ? { maxOrdersInFlight: env.MAX_ORDERS_IN_FLIGHT } : {}),
+    ...(env.ORDER_BACKLOG_BOUND > 0
+      ? { backlog: createOrderBacklog(system.db, { bound: env.ORDER_BACKLOG_BOUND }) }
+      : {}),
     streamSlots: createStreamSlots({
       perTenant: env.EVENTS_STREAMS_PER_TENANT,
       perCredential: env.EVENTS_STREAMS_PER_CREDENTIAL,

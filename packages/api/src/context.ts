@@ -1,5 +1,6 @@
 import type { AppDb, SystemDb } from "@platforma/db";
 import type {
+  OrderBacklog,
   RequestLimiter,
   RequestRate,
   TenantAccessReader,
@@ -47,6 +48,10 @@ export interface ApiDeps {
    * operator set none for. Without a limiter, tenant requests are not rate-limited.
    */
   requests?: { limiter: RequestLimiter; defaultRate: RequestRate };
+  /** Back-pressure: orders are refused `overloaded` while the platform's backlog is at its bound. */
+  backlog?: OrderBacklog;
+  /** Orders one tenant may have open at once; past it `rate_limited`. Unset: no cap. */
+  maxOrdersInFlight?: number;
   /** Open event streams per tenant and per credential (default: 100 and 20). */
   streamSlots?: StreamSlots;
 }

@@ -48,6 +48,10 @@ export const orders = pgTable(
     index("orders_tenant_id_created_at_idx").on(t.tenantId, t.createdAt),
     uniqueIndex("orders_tenant_id_idempotency_key_uq").on(t.tenantId, t.idempotencyKey),
     // The starter's sweep: open orders whose workflow start is still owed (a small set).
+    // Open orders: a tenant's in-flight cap and the platform's backlog count only these.
+    index("orders_open_idx")
+      .on(t.tenantId)
+      .where(sql`state in ('pending', 'provisioning')`),
     index("orders_unstarted_idx")
       .on(t.tenantId, t.createdAt)
       .where(sql`workflow_started_at is null and workflow_name is not null and state = 'pending'`),

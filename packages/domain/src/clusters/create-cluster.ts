@@ -1,11 +1,10 @@
 import { eq } from "drizzle-orm";
 import { DomainError, newId, WORKFLOW_NAMES, type TenantId } from "@platforma/contracts";
-import { clusters, type AppDb, type DedicatedSpec, type Placement } from "@platforma/db";
+import { clusters, type DedicatedSpec, type Placement } from "@platforma/db";
 import { placeOrder } from "../orders/place-order.ts";
 import { startCommittedOrder } from "../orders/start-order.ts";
 import { toOrderDto, type OrderDto } from "../orders/order-dto.ts";
 import type { TenantAccessInfo } from "../tenants/tenant-access.ts";
-import type { WorkflowStarter } from "../workflows/workflow-starter.ts";
 import { toClusterDto, type ClusterDto } from "./cluster-dto.ts";
 
 export interface CreateClusterInput {
@@ -17,10 +16,9 @@ export interface CreateClusterInput {
   idempotencyKey?: string | undefined;
 }
 
-export interface OrderDeps {
-  db: AppDb;
-  workflows: WorkflowStarter;
-}
+import type { OrderDeps } from "../orders/place-order.ts";
+
+export type { OrderDeps };
 
 /**
  * Places a cluster order: region and placement checks, quota admission, order + cluster rows and
@@ -47,7 +45,7 @@ export async function createCluster(
   }
 
   const request = { name: input.name, region: input.region, placement: input.placement };
-  const { order, resource: cluster } = await placeOrder(deps.db, tenantId, {
+  const { order, resource: cluster } = await placeOrder(deps, tenantId, {
     kind: "cluster.create",
     idempotencyKey: input.idempotencyKey,
     request: dedicated ? { ...request, dedicated } : request,

@@ -59,7 +59,7 @@ export async function deleteCluster(
   });
   if (deletedAtOnce) return { order: null };
 
-  const { order } = await placeOrder(deps.db, tenantId, {
+  const { order } = await placeOrder(deps, tenantId, {
     kind: "cluster.delete",
     idempotencyKey: `delete:${clusterId}`,
     request: { clusterId },

@@ -30,7 +30,7 @@ export async function createInstance(
     cpuCores: input.cpuCores,
     memoryGb: input.memoryGb,
   };
-  const { order, resource: instance } = await placeOrder(deps.db, tenantId, {
+  const { order, resource: instance } = await placeOrder(deps, tenantId, {
     kind: "instance.create",
     idempotencyKey: input.idempotencyKey,
     request,

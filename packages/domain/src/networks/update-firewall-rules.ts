@@ -16,7 +16,7 @@ export async function updateFirewallRules(
   tenantId: TenantId,
   input: { networkId: NetworkId; rules: FirewallRule[]; idempotencyKey?: string | undefined },
 ): Promise<{ network: NetworkDto; order: OrderDto }> {
-  const { order, resource: network } = await placeOrder(deps.db, tenantId, {
+  const { order, resource: network } = await placeOrder(deps, tenantId, {
     kind: "network.firewall",
     idempotencyKey: input.idempotencyKey,
     request: { networkId: input.networkId, rules: input.rules.length },

@@ -1,5 +1,5 @@
-import { count, inArray } from "drizzle-orm";
-import { DomainError } from "@platforma/contracts";
+import { and, count, inArray } from "drizzle-orm";
+import { DomainError, type TenantId } from "@platforma/contracts";
 import { OPEN_ORDER_STATES, orders, type SystemDb } from "@platforma/db";
 
 export interface BacklogReading {
@@ -21,6 +21,8 @@ export interface OrderBacklogOptions {
   bound: number;
   /** How old a reading may be before the next order takes a new one (default 1 s). */
   refreshMs?: number;
+  /** Count only these tenants' orders (tests that share one database); default: every tenant. */
+  tenants?: () => readonly TenantId[];
 }
 
 /**
@@ -34,10 +36,16 @@ export function createOrderBacklog(db: SystemDb, opts: OrderBacklogOptions): Ord
   const refreshMs = opts.refreshMs ?? 1000;
   let reading: { at: number; value: Promise<BacklogReading> } | null = null;
   const measure = async (): Promise<BacklogReading> => {
+    const only = opts.tenants?.();
     const [row] = await db
       .select({ open: count() })
       .from(orders)
-      .where(inArray(orders.state, [...OPEN_ORDER_STATES]));
+      .where(
+        and(
+          inArray(orders.state, [...OPEN_ORDER_STATES]),
+          only ? inArray(orders.tenantId, [...only]) : undefined,
+        ),
+      );
     return { open: row?.open ?? 0, bound: opts.bound, measuredAt: new Date().toISOString() };
   };
   const read = () => {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { eq } from "drizzle-orm";
+import { count, eq, inArray } from "drizzle-orm";
 import {
   DomainError,
   newId,
@@ -8,16 +8,27 @@ import {
   type QuotaRequest,
   type TenantId,
 } from "@platforma/contracts";
-import { orders, withTenant, type AppDb, type TenantTx } from "@platforma/db";
+import { OPEN_ORDER_STATES, orders, withTenant, type AppDb, type TenantTx } from "@platforma/db";
 import { appendEvents, type PendingEvent } from "@platforma/events";
 import { retryingDeadlocks } from "../retrying-deadlocks.ts";
 import { pgErrorOf, UNIQUE_VIOLATION } from "../pg-errors.ts";
 import { admitQuota } from "../quotas/admit-quota.ts";
 import { recordingQuotaRejections } from "../quotas/record-rejection.ts";
 import { tenantGuardError } from "../tenant-write-guard.ts";
+import type { WorkflowStarter } from "../workflows/workflow-starter.ts";
+import type { OrderBacklog } from "./order-backlog.ts";
 import type { OrderWorkflow } from "./start-order.ts";
 
 type OrderRow = typeof orders.$inferSelect;
+
+export interface OrderDeps {
+  db: AppDb;
+  workflows: WorkflowStarter;
+  /** Back-pressure: new orders are refused `overloaded` while the platform's backlog is at its bound. */
+  backlog?: OrderBacklog;
+  /** Orders one tenant may have open (pending or provisioning) at once; past it `rate_limited`. */
+  maxOrdersInFlight?: number;
+}
 
 export interface OrderSpec<R> {
   /** e.g. `cluster.create`, `instance.delete`; also the operation named in quota rejections. */
@@ -60,16 +71,43 @@ async function findByKey<R>(
 }
 
 /**
+ * One tenant's cap on open orders, so its burst queues outside rather than in front of every other
+ * tenant's work. Counted in the order's transaction without a lock, so orders placed at the same
+ * moment may pass the cap by as many as race; exactness is the quotas' job, this is fairness.
+ */
+async function refuseOverInFlight(tx: TenantTx, cap: number): Promise<void> {
+  const [row] = await tx
+    .select({ open: count() })
+    .from(orders)
+    .where(inArray(orders.state, [...OPEN_ORDER_STATES]));
+  const open = row?.open ?? 0;
+  if (open >= cap) {
+    throw new DomainError(
+      "rate_limited",
+      `${open} orders of this tenant are still in flight; retry when some end`,
+      {
+        limit: { ordersInFlight: cap },
+        inFlight: open,
+        retryAfterSeconds: 5,
+      },
+    );
+  }
+}
+
+/**
  * Places an order in one tenant transaction: quota admission, the order row, the resource rows and
  * `order.placed`, with the workflow the order runs. A retry with the same idempotency key returns
  * the first order (also when the two race). The caller starts the workflow after this returns, i.e.
  * after commit (`startCommittedOrder`); if that start is lost, the order starter makes it.
  */
-export async function placeOrder<R>(db: AppDb, tenantId: TenantId, spec: OrderSpec<R>) {
+export async function placeOrder<R>(deps: OrderDeps, tenantId: TenantId, spec: OrderSpec<R>) {
+  const { db } = deps;
+  await deps.backlog?.admit();
   const attempt = () =>
     withTenant(db, tenantId, async (tx) => {
       const existing = await findByKey(tx, spec);
       if (existing) return existing;
+      if (deps.maxOrdersInFlight !== undefined) await refuseOverInFlight(tx, deps.maxOrdersInFlight);
       // Rows first, then the tenant-wide locks: the quota rows (admission) and the append lock
       // (events) serialise every order of the tenant until commit, so they come last and the
       // section a hot tenant's orders queue through is one UPDATE, one lock and one insert.

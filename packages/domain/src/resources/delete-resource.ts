@@ -36,7 +36,7 @@ export async function deleteResource(
   });
   if (deletedAtOnce) return { order: null };
 
-  const { order } = await placeOrder(deps.db, tenantId, {
+  const { order } = await placeOrder(deps, tenantId, {
     kind: `${kind}.delete`,
     idempotencyKey: `delete:${resourceId}`,
     request: { resourceId },

@@ -29,7 +29,7 @@ export async function createStoragePool(
     backend: input.backend,
     sizeTb: input.sizeTb,
   };
-  const { order, resource: pool } = await placeOrder(deps.db, tenantId, {
+  const { order, resource: pool } = await placeOrder(deps, tenantId, {
     kind: "storagePool.create",
     idempotencyKey: input.idempotencyKey,
     request,

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_open_idx" ON "orders" USING btree ("tenant_id") WHERE state in ('pending', 'provisioning');
