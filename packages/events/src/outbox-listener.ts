@@ -1,4 +1,5 @@
 import pg from "pg";
+import { pgConnectionFor } from "@platforma/db";
 import { backoffDelay } from "./backoff.ts";
 import { silentLogger, type Logger } from "./logger.ts";
 
@@ -75,8 +76,10 @@ export function createOutboxListener(options: OutboxListenerOptions): OutboxList
 
   async function connect(): Promise<void> {
     if (closed) return;
-    const current = new pg.Client({
-      connectionString: url,
+    // A multi-host URL finds the primary: a standby never hears the primary's notifications.
+    const { connectionString, Client = pg.Client } = pgConnectionFor(url);
+    const current = new Client({
+      connectionString,
       application_name: applicationName,
       // A half-open TCP connection would otherwise look alive forever and never deliver again.
       keepAlive: true,
