@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +11,7 @@ import { testEnv } from "./env.ts";
 import { lifecycleIdle } from "./lifecycle-fixtures.ts";
 import { startStack, type TestStack } from "./stack.ts";
 import { TEST_AUDIENCE, TEST_ISSUER } from "./tokens.ts";
+import { freePort as closedPort } from "@platforma/events/testing";
 
 /*
  * `./platforma` as an operator runs it: a child process in a shell that has nothing on PATH but
@@ -49,15 +49,6 @@ function run(args: string[], env: Record<string, string | undefined>, cwd = tmpd
 }
 
 const lines = (text: string) => text.trimEnd().split("\n");
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("./platforma, the operator CLI, against a live stack", () => {
   let stack: TestStack;

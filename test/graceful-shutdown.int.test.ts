@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ import { testEnv } from "./env.ts";
 import { recordingStarter } from "./recording-starter.ts";
 import { startStack, type TestStack } from "./stack.ts";
 import { TEST_AUDIENCE, TEST_ISSUER } from "./tokens.ts";
+import { freePort } from "@platforma/events/testing";
 
 const main = (app: string) => fileURLToPath(new URL(`../apps/${app}/src/main.ts`, import.meta.url));
 
@@ -46,17 +47,6 @@ async function startAppProcess(app: string, env: Record<string, string>, readyMe
     void exit.then((code) => reject(new Error(`${app} exited ${code} before "${readyMessage}": ${stderr}`)));
   });
   return { child, ready, lines, exit };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A request whose body never arrives: the server holds it in flight until it is cut off. */

@@ -1,6 +1,5 @@
 import { execFile, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./eventually.ts";
 import { testEnv } from "./env.ts";
 import { createTestSigner } from "./tokens.ts";
+import { freePort } from "@platforma/events/testing";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -50,17 +50,6 @@ async function copyBuildContext(to: string): Promise<void> {
     await mkdir(dirname(join(to, file)), { recursive: true });
     await cp(from, join(to, file), { verbatimSymlinks: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function filesUnder(dir: string, skip: (name: string) => boolean): Promise<string[]> {

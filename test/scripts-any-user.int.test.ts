@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmod, cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "@platforma/events/testing";
 
 /*
  * The local-stack scripts start PostgreSQL for whoever runs them, from a checkout the `postgres`
@@ -36,14 +36,6 @@ function run(command: string[], env: Record<string, string>): Promise<Run> {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, output }));
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Checkout {

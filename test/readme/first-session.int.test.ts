@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readmeBlocks, shellCommands } from "./readme-blocks.ts";
+import { freePort } from "@platforma/events/testing";
 
 /*
  * The README's first session, as a new user runs it: `bash scripts/dev.sh` and then every command
@@ -24,14 +24,6 @@ const BARE = { HOME: process.env["HOME"] ?? "/root", PATH: "/usr/bin:/bin" };
 const SERVICE_PORTS = Object.fromEntries(
   Object.entries(process.env).filter(([name, value]) => /_PORT$/.test(name) && name !== "PORT" && value),
 );
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Output {
   text: string;
